@@ -1,0 +1,115 @@
+"""Command line: parse arguments, run the build, print problems and the summary.
+
+Only this module prints. Exit codes: 0 built (or checked), 1 content errors,
+2 usage or environment errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from .errors import BuildError, HandbookError, Problem
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DESCRIPTION = """\
+Build a print-ready patient handbook PDF from a content folder:
+handbook.yml (metadata), chapters/*.md (Markdown with front matter),
+tables/*.yml (data tables) and checklist.yml (the disposal checklist)."""
+
+EPILOG = """\
+exit codes:
+  0  the handbook was built (or, with --check, the content is valid)
+  1  the content has mistakes; each is printed as path:line:column: problem (what to do)
+  2  wrong arguments, or the machine lacks something the builder needs
+
+examples:
+  python build.py                          build content/ into output/
+  python build.py --check                  only validate the content (fast; for a pre-commit hook)
+  python build.py --content tests/fixtures/mini --output /tmp/mini
+"""
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="build.py", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content", metavar="DIR",
+                        help="content folder to build (default: content/)")
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", metavar="DIR",
+                        help="folder the PDF is written to (default: output/)")
+    parser.add_argument("--check", action="store_true",
+                        help="validate the content and stop; write nothing")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the result line")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks for every error")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    try:
+        if arguments.check:
+            return _check(arguments)
+        return _build(arguments)
+    except HandbookError as error:
+        if arguments.debug:
+            traceback.print_exc()
+        _print_problems(error.problems, error)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from .content import load_handbook
+
+    started = time.perf_counter()
+    handbook = load_handbook(arguments.content)
+    print(f"Content is valid: {len(handbook.chapters)} chapters, {len(handbook.tables)} tables "
+          f"({time.perf_counter() - started:.2f} s)")
+    return EXIT_OK
+
+
+def _build(arguments: argparse.Namespace) -> int:
+    try:
+        from .pipeline import BuildOptions, build
+    except OSError as error:  # WeasyPrint could not load Pango or another system library
+        if arguments.debug:
+            traceback.print_exc()
+        raise BuildError([Problem("weasyprint", 0, 0, f"a system library is missing: {error}",
+                                  "install them with the README's first command")]) from error
+
+    def progress(step: str) -> None:
+        if not arguments.quiet:
+            print(f"• {step} ...", flush=True)
+
+    options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output)
+    result = build(options, progress)
+    shown = _shown_path(result.pdf_path)
+    print(f"Built {shown}: {result.pages} pages, {result.size / 1024:.0f} KB, "
+          f"{result.seconds:.1f} s, {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
+    return EXIT_OK
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _print_problems(problems: list[Problem], error: HandbookError) -> None:
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    kind = "content" if error.exit_code == EXIT_CONTENT else "build"
+    count = len(problems)
+    print(f"{count} {kind} problem{'s' if count != 1 else ''}; nothing was written "
+          f"(the previous PDF, if any, is unchanged).", file=sys.stderr)
