@@ -41,6 +41,10 @@ class HandbookError(Exception):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
+    def __reduce__(self):
+        # Keep the problems when the error crosses a process boundary.
+        return (self.__class__, (self.problems,))
+
 
 class ContentError(HandbookError):
     """The content folder has mistakes an editor can fix (exit code 1)."""

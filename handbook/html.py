@@ -30,6 +30,9 @@ class Project:
 
     root: Path
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root).resolve())
+
     @property
     def templates_dir(self) -> Path:
         return self.root / "templates"
@@ -82,7 +85,7 @@ def render_html(handbook: Handbook, project: Project) -> str:
     """The whole handbook as one HTML document, ready for WeasyPrint."""
     environment = template_environment(project.templates_dir)
     try:
-        chapters = [RenderedChapter(chapter, _chapter_html(chapter, handbook, environment))
+        chapters = [RenderedChapter(chapter, render_chapter(chapter, handbook, environment))
                     for chapter in handbook.chapters]
         return environment.get_template(MAIN_TEMPLATE).render(
             handbook=handbook,
@@ -120,7 +123,7 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _chapter_html(chapter: Chapter, handbook: Handbook, environment: jinja2.Environment) -> Markup:
+def render_chapter(chapter: Chapter, handbook: Handbook, environment: jinja2.Environment) -> Markup:
     def render_block(kind: str, argument: str) -> str:
         template = environment.get_template(f"blocks/{kind}.html.j2")
         return template.render(

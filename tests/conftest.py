@@ -21,7 +21,7 @@ class BuiltPdf:
 
     def __init__(self, content_dir: Path, output_dir: Path):
         self.result = build(BuildOptions(content_dir=content_dir, output_dir=output_dir))
-        self.handbook = self.result.handbook
+        self.handbook = load_handbook(content_dir)
         self.path = self.result.pdf_path
         self.reader = PdfReader(self.path)
         with pdfplumber.open(self.path) as pdf:

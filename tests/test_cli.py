@@ -1,0 +1,50 @@
+"""The command line as a user runs it: help, summary, exit codes, --check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import MINI, ROOT
+
+
+def run(*arguments: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *arguments],
+                          cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_help_explains_options_and_exit_codes():
+    result = run("--help")
+    assert result.returncode == 0
+    for text in ("--content", "--output", "--check", "exit codes", "path:line:column"):
+        assert text in result.stdout
+
+
+def test_build_prints_a_one_screen_summary(tmp_path):
+    result = run("--content", str(MINI), "--output", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    pdf = tmp_path / "clinic-visit.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert summary.startswith(f"Built {pdf}") and " pages, " in summary and " KB, " in summary and " warning" in summary
+    assert "Laying out pages" in result.stdout
+    assert not list(tmp_path.glob(".*.tmp")), "a temporary file was left behind"
+
+
+def test_check_validates_without_writing(tmp_path):
+    result = run("--check", "--content", str(MINI), "--output", str(tmp_path))
+    assert result.returncode == 0
+    assert "Content is valid: 3 chapters, 1 tables" in result.stdout
+    assert not any(tmp_path.iterdir())
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run("--no-such-option")
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def test_missing_content_folder_is_a_usage_error(tmp_path):
+    result = run("--content", str(tmp_path / "nowhere"), "--output", str(tmp_path))
+    assert result.returncode == 2
+    assert "handbook.yml" in result.stderr and "Traceback" not in result.stderr
