@@ -15,7 +15,7 @@ from collections.abc import Callable
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from .content import FENCE, parse_block_line
+from .body import FENCE, parse_block_line
 
 BlockRenderer = Callable[[str, str], str]
 

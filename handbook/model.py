@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -115,6 +115,7 @@ class Chapter:
     path: Path
     display_path: str
     body_line: int  # line of the file where `body` starts
+    front_lines: dict[str, int] = field(default_factory=dict)  # front-matter key -> line
 
     @property
     def id(self) -> str:

@@ -72,12 +72,7 @@ def parse_yaml(text: str, display_path: str, line_offset: int = 0) -> tuple[Yaml
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
-        column = (mark.column + 1) if mark else 1
-        what = error.problem or error.context or "invalid YAML"
-        return None, [Problem(display_path, line, column, f"YAML syntax error: {what}",
-                              "check quotes, colons and indentation on this line and the one above")]
+        return None, [_syntax_problem(error, display_path, line_offset)]
     except yaml.YAMLError as error:
         return None, [Problem(display_path, 1 + line_offset, 1, f"YAML syntax error: {error}",
                               "check the file's quotes, colons and indentation")]
@@ -85,8 +80,24 @@ def parse_yaml(text: str, display_path: str, line_offset: int = 0) -> tuple[Yaml
     if node is None:
         return document, []
     problems: list[Problem] = []
-    document.data = _to_data(node, (), document, problems, SafeConstructor())
+    try:
+        document.data = _to_data(node, (), document, problems, SafeConstructor(), set(), [0])
+    except _TooComplex as error:
+        return None, [Problem(display_path, error.line + line_offset, 1, str(error),
+                              "write the values out in full instead of repeating them with & and *")]
     return document, problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, display_path: str, line_offset: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    message = f"YAML syntax error: {error.problem or error.context or 'invalid YAML'}"
+    hint = "check quotes, colons and indentation on this line and the one above"
+    if error.context and "quoted scalar" in error.context and error.context_mark:
+        mark = error.context_mark  # where the quote was opened, not the end of the file
+        message = "a quote is opened here but never closed"
+        hint = "add the closing quote mark"
+    line = mark.line + 1 + line_offset if mark else 1 + line_offset
+    return Problem(display_path, line, (mark.column + 1) if mark else 1, message, hint)
 
 
 def _tab_indentation(text: str, display_path: str, line_offset: int) -> list[Problem]:
@@ -98,13 +109,38 @@ def _tab_indentation(text: str, display_path: str, line_offset: int) -> list[Pro
     return []
 
 
+MAX_NODES = 50_000  # far above any handbook file; stops "billion laughs" alias bombs
+
+
+class _TooComplex(Exception):
+    def __init__(self, message: str, node: yaml.Node):
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+
+
+def _tag(node: yaml.Node) -> str:
+    return node.tag.replace("tag:yaml.org,2002:", "!!")
+
+
 def _mark(node: yaml.Node, offset: int) -> Location:
     return node.start_mark.line + 1 + offset, node.start_mark.column + 1
 
 
-def _to_data(node: yaml.Node, key_path: KeyPath, document: YamlDocument,
-             problems: list[Problem], constructor: SafeConstructor) -> Any:
+def _to_data(node: yaml.Node, key_path: KeyPath, document: YamlDocument, problems: list[Problem],
+             constructor: SafeConstructor, ancestors: set[int], count: list[int]) -> Any:
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise _TooComplex("the file repeats values too many times", node)
+    if id(node) in ancestors:
+        raise _TooComplex("a value contains itself (a '*' alias inside its own '&' anchor)", node)
     document.values[key_path] = _mark(node, document.line_offset)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        ancestors = ancestors | {id(node)}
+        if node.tag not in (yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG):
+            line, column = _mark(node, document.line_offset)
+            problems.append(Problem(document.display_path, line, column, f"this value cannot be read: unknown tag '{_tag(node)}'",
+                                    f"remove '{_tag(node)}' and write plain text"))
+            return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -123,15 +159,20 @@ def _to_data(node: yaml.Node, key_path: KeyPath, document: YamlDocument,
                                         "keep one of them"))
                 continue
             document.keys[child_path] = _mark(key_node, document.line_offset)
-            result[key] = _to_data(value_node, child_path, document, problems, constructor)
+            result[key] = _to_data(value_node, child_path, document, problems, constructor, ancestors, count)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_data(item, key_path + (index,), document, problems, constructor)
+        return [_to_data(item, key_path + (index,), document, problems, constructor, ancestors, count)
                 for index, item in enumerate(node.value)]
     try:
         return constructor.construct_object(node)
-    except (ConstructorError, ValueError) as error:
-        line, column = _mark(node, document.line_offset)
-        problems.append(Problem(document.display_path, line, column,
-                                f"this value cannot be read: {error}", "write it as plain text in quotes"))
-        return None
+    except ConstructorError as error:
+        message, hint = f"this value cannot be read: unknown tag '{_tag(node)}'", f"remove '{_tag(node)}' and write plain text"
+    except (ValueError, OverflowError) as error:
+        if node.tag.endswith(":timestamp"):
+            message, hint = f"'{node.value}' is not a real date ({error})", "write a real date as YYYY-MM-DD"
+        else:
+            message, hint = f"this value cannot be read: {error}", "write it as plain text in quotes"
+    line, column = _mark(node, document.line_offset)
+    problems.append(Problem(document.display_path, line, column, message, hint))
+    return None
