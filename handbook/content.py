@@ -223,7 +223,7 @@ def _check_rows(table: Table, document: YamlDocument) -> list[Problem]:
         for key in keys:
             if key not in row:
                 problems.append(document.problem(("rows", index), f"row {index + 1} has no cell for the column '{key}'",
-                                                 f"add '{key}: ...' to this row (an empty cell is written as '')"))
+                                                 f"add '{key}: ...' to this row; write '' for an empty cell"))
     return problems
 
 

@@ -48,3 +48,44 @@ def test_missing_content_folder_is_a_usage_error(tmp_path):
     result = run("--content", str(tmp_path / "nowhere"), "--output", str(tmp_path))
     assert result.returncode == 2
     assert "handbook.yml" in result.stderr and "Traceback" not in result.stderr
+
+
+def _broken_copy(tmp_path):
+    import shutil
+
+    content = tmp_path / "mini"
+    shutil.copytree(MINI, content)
+    (content / "chapters" / "02-rooms.md").write_text(
+        (MINI / "chapters" / "02-rooms.md").read_text().replace("[[table: rooms]]", "[[table: nope]]"))
+    return content
+
+
+def test_content_error_has_no_traceback_unless_debug(tmp_path):
+    content = _broken_copy(tmp_path)
+    plain = run("--content", str(content), "--output", str(tmp_path / "out"))
+    assert plain.returncode == 1
+    assert "mini/chapters/02-rooms.md:9:1: there is no table 'nope'" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    debug = run("--debug", "--content", str(content), "--output", str(tmp_path / "out"))
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_unwritable_output_is_an_environment_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = run("--content", str(MINI), "--output", str(blocker / "out"))
+    assert result.returncode == 2
+    assert "cannot write to the output folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_two_builds_at_once_leave_one_complete_pdf(tmp_path):
+    from pypdf import PdfReader
+
+    command = [sys.executable, str(ROOT / "build.py"), "-q", "--content", str(MINI), "--output", str(tmp_path)]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
+    assert [path.name for path in tmp_path.iterdir()] == ["clinic-visit.pdf"]
+    reader = PdfReader(tmp_path / "clinic-visit.pdf", strict=True)
+    total = len(reader.pages)
+    assert total > 3 and f"Page {total} of {total}" in reader.pages[-1].extract_text()
