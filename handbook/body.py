@@ -149,3 +149,12 @@ def _check_link(match: re.Match, targets: set[str], problem) -> None:
     elif scheme not in LINK_SCHEMES:
         problem(f"the link '{target}' cannot work in a PDF",
                 "link to a chapter with #chapter-id, or to a web page with https://", column)
+
+
+def missing_alt_text(chapters: tuple[Chapter, ...], edition: str) -> list[Problem]:
+    """Pictures without a description, for editions read aloud by screen readers."""
+    return [Problem(chapter.display_path, line.number, match.start() + 1,
+                    f"the picture '{match['target']}' has no description, which the {edition} edition needs",
+                    "describe it between the brackets: ![what the picture shows](...)")
+            for chapter in chapters for line in prose_lines(chapter)
+            for match in IMAGE.finditer(line.text) if not match["alt"].strip()]

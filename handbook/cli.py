@@ -29,7 +29,9 @@ exit codes:
   2  wrong arguments, or the machine lacks something the builder needs
 
 examples:
-  python build.py                          build content/ into output/
+  python build.py                          build content/ into output/ (the default edition)
+  python build.py --edition large-print    build one edition
+  python build.py --all                    build every edition the handbook lists, in parallel
   python build.py --check                  only validate the content (fast; for a pre-commit hook)
   python build.py --content tests/fixtures/mini --output /tmp/mini
 """
@@ -43,6 +45,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="content folder to build (default: content/)")
     parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "output", metavar="DIR",
                         help="folder the PDF is written to (default: output/)")
+    parser.add_argument("--edition", action="append", default=[], metavar="NAME",
+                        help="edition to build (repeatable; default: the handbook's first edition); "
+                             "see styles/editions.yml")
+    parser.add_argument("--all", action="store_true", dest="all_editions",
+                        help="build every edition listed in handbook.yml, one process per core")
     parser.add_argument("--check", action="store_true",
                         help="validate the content and stop; write nothing")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the result line")
@@ -89,14 +96,24 @@ def _build(arguments: argparse.Namespace) -> int:
         if not arguments.quiet:
             print(f"• {step} ...", flush=True)
 
-    options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output)
-    result = build(options, progress)
-    shown = _shown_path(result.pdf_path)
-    print(f"Built {shown}: {result.pages} pages, {result.size / 1024:.0f} KB, "
-          f"{result.seconds:.1f} s, {len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}")
-    for warning in result.warnings:
-        print(f"  warning: {warning}")
+    options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output,
+                           editions=tuple(arguments.edition), all_editions=arguments.all_editions)
+    started = time.perf_counter()
+    results = build(options, progress)
+    for result in results:
+        warnings = sorted(set(result.warnings))
+        label = f" ({result.edition})" if len(results) > 1 else ""
+        print(f"Built {_shown_path(result.pdf_path)}{label}: {result.pages} pages, {result.size / 1024:.0f} KB, "
+              f"{result.seconds:.1f} s, {_plural(len(warnings), 'warning')}")
+        for warning in warnings:
+            print(f"  warning: {warning}")
+    if len(results) > 1:
+        print(f"{_plural(len(results), 'edition')} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _shown_path(path: Path) -> str:

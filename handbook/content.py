@@ -13,6 +13,7 @@ all problems are collected rather than stopping at the first.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from .body import check_bodies
 from .errors import BuildError, ContentError, Problem, did_you_mean, display_path
-from .model import Chapter, Checklist, FrontMatter, Handbook, Metadata, Table
+from .model import Chapter, Checklist, Edition, FrontMatter, Handbook, Metadata, Table
 from .sources import YamlDocument, parse_yaml, read_text
 
 METADATA_FILE = "handbook.yml"
@@ -29,8 +30,38 @@ CHAPTERS_DIR = "chapters"
 TABLES_DIR = "tables"
 
 
-def load_handbook(content_dir: Path) -> Handbook:
-    """Read, validate and assemble one handbook. Raises ContentError listing every problem."""
+def load_editions(path: Path, root: Path) -> dict[str, Edition]:
+    """The catalogue of editions (styles/editions.yml). Raises ContentError."""
+    problems: list[Problem] = []
+    shown = display_path(path, root / "content")
+    text, read_problems = read_text(path, shown)
+    problems += read_problems
+    document = parse_document(text, shown, problems) if text is not None else None
+    editions: dict[str, Edition] = {}
+    if document is not None and not isinstance(document.data, dict):
+        problems.append(document.problem((), "this must be a list of editions by name", "see the comment at its top"))
+    elif document is not None:
+        for name, value in document.data.items():
+            sub = YamlDocument(value, shown, 0, {key[1:]: place for key, place in document.values.items() if key[:1] == (name,)},
+                               {key[1:]: place for key, place in document.keys.items() if key[:1] == (name,)})
+            sub.values.setdefault((), document.keys[(name,)])
+            edition = validate(sub, Edition, problems)
+            if edition is not None:
+                editions[name] = edition
+                for sheet in edition.stylesheets:
+                    if not (path.parent / "editions" / sheet).is_file():
+                        problems.append(document.problem((name, "stylesheets"), f"there is no styles/editions/{sheet}",
+                                                         "create it or remove it from the list"))
+    if problems:
+        raise ContentError(problems)
+    return editions
+
+
+def load_handbook(content_dir: Path, known_editions: Collection[str] = ()) -> Handbook:
+    """Read, validate and assemble one handbook. Raises ContentError listing every problem.
+
+    `known_editions`, when given, are the edition names `editions:` in handbook.yml may use.
+    """
     content_dir = Path(content_dir)
     if not (content_dir / METADATA_FILE).is_file():
         raise BuildError([Problem(str(content_dir), 0, 0, f"no {METADATA_FILE} found in this folder",
@@ -44,7 +75,13 @@ def load_handbook(content_dir: Path) -> Handbook:
         return text, shown
 
     text, shown = read(content_dir / METADATA_FILE)
-    metadata = parse_model(text, shown, Metadata, problems) if text is not None else None
+    document = parse_document(text, shown, problems) if text is not None else None
+    metadata = validate(document, Metadata, problems) if document is not None else None
+    if metadata is not None and known_editions:
+        for index, name in enumerate(metadata.editions):
+            if name not in known_editions:
+                problems.append(document.problem(("editions", index), f"there is no edition '{name}'",
+                                                 did_you_mean(name, known_editions)))
 
     tables = {}
     for path in sorted((content_dir / TABLES_DIR).glob("*.yml")):

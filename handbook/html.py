@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .errors import BuildError, Problem
 from .markdown_blocks import BlockLinesExtension, NoRawHtmlExtension
-from .model import Chapter, Handbook
+from .model import Chapter, Edition, Handbook
 
 MAIN_TEMPLATE = "handbook.html.j2"
 
@@ -59,6 +59,7 @@ def template_environment(templates_dir: Path) -> jinja2.Environment:
     )
     environment.filters["inline_markdown"] = inline_markdown
     environment.filters["long_date"] = lambda day: f"{day:%B} {day.day}, {day.year}"
+    environment.filters["add_prefix"] = lambda text, prefix: f"{prefix}{text}"
     environment.globals["font_faces"] = font_faces
     return environment
 
@@ -81,16 +82,18 @@ def inline_markdown(text: str) -> Markup:
     return Markup(re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.DOTALL))
 
 
-def render_html(handbook: Handbook, project: Project) -> str:
-    """The whole handbook as one HTML document, ready for WeasyPrint."""
+def render_html(handbook: Handbook, project: Project, edition_name: str, edition: Edition) -> str:
+    """The whole handbook as one HTML document for one edition, ready for WeasyPrint."""
     environment = template_environment(project.templates_dir)
     try:
-        chapters = [RenderedChapter(chapter, render_chapter(chapter, handbook, environment))
+        chapters = [RenderedChapter(chapter, render_chapter(chapter, handbook, environment, edition))
                     for chapter in handbook.chapters]
         return environment.get_template(MAIN_TEMPLATE).render(
             handbook=handbook,
             meta=handbook.metadata,
             chapters=chapters,
+            edition_name=edition_name,
+            edition=edition,
             style_url=lambda name: (project.styles_dir / name).as_uri(),
         )
     except jinja2.TemplateNotFound as error:
@@ -123,11 +126,13 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def render_chapter(chapter: Chapter, handbook: Handbook, environment: jinja2.Environment) -> Markup:
+def render_chapter(chapter: Chapter, handbook: Handbook, environment: jinja2.Environment,
+                   edition: Edition = Edition(description="plain")) -> Markup:
     def render_block(kind: str, argument: str) -> str:
         template = environment.get_template(f"blocks/{kind}.html.j2")
         return template.render(
             handbook=handbook,
+            edition=edition,
             chapter=chapter,
             table=handbook.tables.get(argument),
             table_id=f"table-{argument}",

@@ -55,6 +55,8 @@ class Metadata(Schema):
     disclaimer: Text
     output_name: Annotated[str, StringConstraints(pattern=SLUG)] | None = None
     readability: Readability = Readability()
+    # Editions `--all` builds, in order; the first is the default. Empty: every edition in styles/editions.yml.
+    editions: list[Slug] = Field(default_factory=list)
 
     @property
     def file_stem(self) -> str:
@@ -104,6 +106,26 @@ class Checklist(Schema):
     steps: list[Step] = Field(min_length=1, max_length=12)
     record: list[Text] = Field(default_factory=list)
     source: Text
+
+
+class Edition(Schema):
+    """One print or distribution format: an overlay on the same content (styles/editions.yml)."""
+
+    description: Text
+    stylesheets: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+\.css$")]] = Field(default_factory=list)
+    pdf_variant: Literal["pdf/ua-1"] | None = None
+    forms: bool = False              # check boxes become fillable AcroForm fields
+    require_alt_text: bool = False   # a picture without a description is a content error
+    impose: Literal["booklet"] | None = None
+
+    @property
+    def render_key(self) -> tuple:
+        """Editions with the same key share one layout (the booklet reuses the Letter pages)."""
+        return (tuple(self.stylesheets), self.pdf_variant, self.forms)
+
+    @property
+    def pdf_options(self) -> dict:
+        return {"pdf_variant": self.pdf_variant, "pdf_forms": self.forms or None, "pdf_tags": bool(self.pdf_variant)}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -66,15 +67,32 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def scope_table_headers(document, pdf) -> None:
+    """Give every tagged header cell a /Scope: Column in a table head, Row in a table body.
+
+    WeasyPrint links cells to headers with /Headers on the data cells only;
+    PDF/UA checkers and screen readers look for /Scope on the header itself.
+    """
+    def parent(element):
+        return pdf.objects[int(element["P"].split()[0])]
+
+    for element in pdf.objects:
+        if isinstance(element, pydyf.Dictionary) and element.get("S") == "/TH":
+            group = parent(parent(element)).get("S")
+            element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+            element["A"]["Scope"] = "/Column" if group == "/THead" else "/Row"
+
+
 def render_pdf(html: str, base_url: str, allowed_roots: Iterable[Path], **options) -> RenderedPdf:
     """Lay out and write the PDF. Raises ForbiddenResource for a refused URL."""
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
+    finisher = scope_table_headers if options.get("pdf_tags") or options.get("pdf_variant") else None
     try:
         document = HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(allowed_roots)).render(**options)
         pages = len(document.pages)
-        data = document.write_pdf(**options)
+        data = document.write_pdf(finisher=finisher, **options)
     finally:
         logger.removeHandler(collector)
     return RenderedPdf(data, pages, collector.messages)

@@ -1,4 +1,4 @@
-"""The build, start to end: load → render HTML → render PDF → write.
+"""The build, start to end: load → render HTML → render PDF → write, for one or more editions.
 
 `build()` is a function of its options and the files on disk, with no state
 kept between calls, so the command line, the tests and the benchmark all call
@@ -13,12 +13,14 @@ import sys
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, Problem
+from .errors import BuildError, ContentError, Problem, did_you_mean
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EDITIONS_FILE = Path("styles") / "editions.yml"
 
 Progress = Callable[[str], None]
 
@@ -28,72 +30,151 @@ class BuildOptions:
     content_dir: Path = PROJECT_ROOT / "content"
     output_dir: Path = PROJECT_ROOT / "output"
     project_root: Path = PROJECT_ROOT
+    editions: tuple[str, ...] = ()    # empty: the handbook's default edition
+    all_editions: bool = False
+    processes: int = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
-class PreparedHtml:
-    """What the PDF stage needs from the content: plain data, cheap to pass between processes."""
+class Output:
+    edition: str
+    path: Path
+    impose: str | None
+
+
+@dataclass(frozen=True)
+class LayoutJob:
+    """One layout and the edition files made from it: plain data, cheap to send to a worker."""
 
     html: str
     base_url: str
     allowed_roots: tuple[Path, ...]
-    file_stem: str
+    pdf_options: dict
+    outputs: tuple[Output, ...]
+    title: str
+    content_dir: Path
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    jobs: tuple[LayoutJob, ...]
     title: str
     chapters: int
 
 
 @dataclass
 class BuildResult:
+    edition: str
     pdf_path: Path
-    title: str
-    chapters: int
     pages: int
     size: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
 
 
-def prepare_html(options: BuildOptions) -> PreparedHtml:
-    """Load and validate the content and render the HTML document. Raises ContentError."""
-    from .content import load_handbook
+def plan_build(options: BuildOptions) -> BuildPlan:
+    """Load and validate the content and render one HTML document per layout. Raises HandbookError."""
+    from .body import missing_alt_text
+    from .content import load_editions, load_handbook
     from .html import Project, installed_font_dirs, render_html
 
-    handbook = load_handbook(options.content_dir)
     project = Project(options.project_root)
-    return PreparedHtml(
-        html=render_html(handbook, project),
-        base_url=handbook.content_dir.resolve().as_uri() + "/",
-        # A build reads this handbook's content, the styles and the installed font packages, nothing else.
-        allowed_roots=(handbook.content_dir, project.styles_dir, *installed_font_dirs()),
-        file_stem=handbook.metadata.file_stem,
-        title=handbook.metadata.title,
-        chapters=len(handbook.chapters),
-    )
+    catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
+    handbook = load_handbook(options.content_dir, catalogue)
+    listed = handbook.metadata.editions or list(catalogue)
+    names = _chosen_editions(options, listed, catalogue)
+    problems = [problem for name in names if catalogue[name].require_alt_text
+                for problem in missing_alt_text(handbook.chapters, name)]
+    if problems:
+        raise ContentError(problems)
+
+    stem = handbook.metadata.file_stem
+    layouts: dict[tuple, list[str]] = {}
+    for name in names:
+        layouts.setdefault(catalogue[name].render_key, []).append(name)
+    jobs = []
+    for group in layouts.values():
+        edition = catalogue[group[0]]
+        outputs = tuple(Output(name, options.output_dir / (f"{stem}.pdf" if name == listed[0] else f"{stem}-{name}.pdf"),
+                               catalogue[name].impose) for name in group)
+        jobs.append(LayoutJob(
+            html=render_html(handbook, project, group[0], edition),
+            base_url=handbook.content_dir.resolve().as_uri() + "/",
+            # A build reads this handbook's content, the styles and the installed font packages, nothing else.
+            allowed_roots=(handbook.content_dir, project.styles_dir, *installed_font_dirs()),
+            pdf_options=edition.pdf_options,
+            outputs=outputs,
+            title=handbook.metadata.title,
+            content_dir=options.content_dir,
+        ))
+    # Tagged layouts take longest: start them first so two processes finish together.
+    jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
+    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters))
 
 
-def build(options: BuildOptions, progress: Progress = lambda step: None) -> BuildResult:
-    """Build the handbook PDF into the output folder. Raises HandbookError subclasses."""
-    started = time.perf_counter()
+def _chosen_editions(options: BuildOptions, listed: list[str], catalogue: dict) -> list[str]:
+    if options.all_editions:
+        return listed
+    names = list(options.editions) or listed[:1]
+    for name in names:
+        if name not in catalogue:
+            raise BuildError([Problem("--edition", 0, 0, f"there is no edition '{name}'",
+                                      did_you_mean(name, catalogue))])
+    return names
+
+
+def build(options: BuildOptions, progress: Progress = lambda step: None) -> list[BuildResult]:
+    """Build the chosen editions into the output folder. Raises HandbookError subclasses."""
     progress("Checking content and rendering HTML")
-    prepared = _prepare_beside_pdf_engine(options)
+    plan = _plan_beside_pdf_engine(options)
+    editions = sum(len(job.outputs) for job in plan.jobs)
+    processes = max(1, min(options.processes, len(plan.jobs)))
+    if processes == 1:
+        progress("Laying out pages and writing PDF" if editions == 1 else f"Laying out {editions} editions")
+        return [result for job in plan.jobs for result in run_layout_job(job)]
 
-    progress("Laying out pages and writing PDF")
+    progress(f"Laying out {editions} editions ({len(plan.jobs)} layouts) in {processes} processes")
+    results = []
+    # Workers are forked after WeasyPrint is loaded, so none of them loads it again.
+    with ProcessPoolExecutor(processes, mp_context=_fork_context()) as pool:
+        for future in as_completed([pool.submit(run_layout_job, job) for job in plan.jobs]):
+            finished = future.result()
+            progress("Finished " + ", ".join(result.edition for result in finished))
+            results += finished
+    order = [output.edition for job in plan.jobs for output in job.outputs]
+    return sorted(results, key=lambda result: order.index(result.edition))
+
+
+def run_layout_job(job: LayoutJob) -> list[BuildResult]:
+    """Lay out one document and write every edition file made from it."""
+    from .impose import impose_booklet
     from .output import write_atomically
     from .pdf import ForbiddenResource, render_pdf
 
+    started = time.perf_counter()
     try:
-        rendered = render_pdf(prepared.html, base_url=prepared.base_url, allowed_roots=prepared.allowed_roots)
+        rendered = render_pdf(job.html, base_url=job.base_url, allowed_roots=job.allowed_roots, **job.pdf_options)
     except ForbiddenResource as refused:
-        raise ContentError([_locate_url(options.content_dir, refused.url)]) from refused
+        raise ContentError([_locate_url(job.content_dir, refused.url)]) from refused
+    results = []
+    for output in job.outputs:
+        data, pages = rendered.data, rendered.pages
+        if output.impose == "booklet":
+            data, pages = impose_booklet(rendered.data, job.title)
+        write_atomically(output.path, data)
+        results.append(BuildResult(output.edition, output.path, pages, len(data), time.perf_counter() - started,
+                                   rendered.warnings + environment_warnings()))
+    return results
 
-    pdf_path = options.output_dir / f"{prepared.file_stem}.pdf"
-    write_atomically(pdf_path, rendered.data)
-    return BuildResult(pdf_path, prepared.title, prepared.chapters, rendered.pages, len(rendered.data),
-                       time.perf_counter() - started, rendered.warnings + environment_warnings())
+
+def _fork_context():
+    import multiprocessing
+
+    return multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
 
 
-def _prepare_beside_pdf_engine(options: BuildOptions) -> PreparedHtml:
-    """Prepare the HTML in a forked worker while this process loads WeasyPrint.
+def _plan_beside_pdf_engine(options: BuildOptions) -> BuildPlan:
+    """Plan the build in a forked worker while this process loads WeasyPrint.
 
     Importing WeasyPrint takes about a third of a second, as long as loading,
     validating and rendering the content; on two cores the two overlap, which
@@ -101,13 +182,13 @@ def _prepare_beside_pdf_engine(options: BuildOptions) -> PreparedHtml:
     missing, or WeasyPrint is already loaded (a warm process), it runs inline.
     """
     if "weasyprint" in sys.modules or not hasattr(os, "fork"):
-        return prepare_html(options)
+        return plan_build(options)
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
         os.close(read_end)
         with os.fdopen(write_end, "wb") as stream:
-            stream.write(_outcome(prepare_html, options))
+            stream.write(_outcome(plan_build, options))
         os._exit(0)
     os.close(write_end)
     import weasyprint  # noqa: F401  (loaded now, used by the PDF stage)

@@ -149,9 +149,10 @@ def test_table_captions_and_sources_are_printed(built):
 
 def test_table_header_cells_are_marked_as_headers(tmp_path, baclofen):
     from handbook.html import Project, render_html
+    from handbook.model import Edition
     from handbook.pipeline import PROJECT_ROOT
 
-    html = render_html(baclofen.handbook, Project(PROJECT_ROOT))
+    html = render_html(baclofen.handbook, Project(PROJECT_ROOT), "letter", Edition(description="plain"))
     for table in baclofen.handbook.tables.values():
         for column in table.columns:
             assert f'<th scope="col">{column.label}</th>' in html.replace("&#39;", "'")
