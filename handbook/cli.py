@@ -50,8 +50,14 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                              "see styles/editions.yml")
     parser.add_argument("--all", action="store_true", dest="all_editions",
                         help="build every edition listed in handbook.yml, one process per core")
+    parser.add_argument("--force", action="store_true",
+                        help="rebuild even if nothing changed since the last build")
     parser.add_argument("--check", action="store_true",
-                        help="validate the content and stop; write nothing")
+                        help="validate the content and write only the quality report; no PDF")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat every warning as an error (exit code 1), for CI")
+    parser.add_argument("--preview", action="store_true",
+                        help="also write PNG previews of the pages under output/previews/EDITION/")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the result line")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks for every error")
     return parser.parse_args(argv)
@@ -74,10 +80,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from .content import load_handbook
+    from .output import write_atomically
+    from .pipeline import BuildOptions, check_content, summarise
 
     started = time.perf_counter()
-    handbook = load_handbook(arguments.content)
+    handbook, report = check_content(BuildOptions(content_dir=arguments.content, output_dir=arguments.output,
+                                                  strict=arguments.strict))
+    summary = summarise(report)
+    for name, data in summary.files.items():
+        write_atomically(arguments.output / name, data)
+    if not arguments.quiet:
+        print("\n".join(summary.lines))
     print(f"Content is valid: {len(handbook.chapters)} chapters, {len(handbook.tables)} tables "
           f"({time.perf_counter() - started:.2f} s)")
     return EXIT_OK
@@ -97,18 +110,36 @@ def _build(arguments: argparse.Namespace) -> int:
             print(f"• {step} ...", flush=True)
 
     options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output,
-                           editions=tuple(arguments.edition), all_editions=arguments.all_editions)
+                           editions=tuple(arguments.edition), all_editions=arguments.all_editions,
+                           force=arguments.force, strict=arguments.strict)
     started = time.perf_counter()
-    results = build(options, progress)
+    outcome = build(options, progress)
+    results = outcome.results
+    if outcome.report is not None and not arguments.quiet:
+        print("\n".join(outcome.report.lines))
     for result in results:
         warnings = sorted(set(result.warnings))
         label = f" ({result.edition})" if len(results) > 1 else ""
+        if result.up_to_date:
+            print(f"Up to date: {_shown_path(result.pdf_path)}{label}, {result.pages} pages "
+                  f"(nothing changed since the last build; --force rebuilds)")
+            continue
         print(f"Built {_shown_path(result.pdf_path)}{label}: {result.pages} pages, {result.size / 1024:.0f} KB, "
               f"{result.seconds:.1f} s, {_plural(len(warnings), 'warning')}")
         for warning in warnings:
             print(f"  warning: {warning}")
     if len(results) > 1:
         print(f"{_plural(len(results), 'edition')} in {time.perf_counter() - started:.1f} s")
+    if arguments.preview:
+        from .preview import render_previews
+
+        for result in results:
+            previews = render_previews(result.pdf_path, arguments.output / "previews" / result.edition)
+            print(f"Previews: {_shown_path(previews.contact_sheet)} and {len(previews.pages)} page images")
+    build_warnings = sum(len(set(result.warnings)) for result in results)
+    if arguments.strict and build_warnings:
+        print(f"error: {_plural(build_warnings, 'build warning')} with --strict", file=sys.stderr)
+        return EXIT_CONTENT
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ string and touches no output file.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def inline_markdown(text: str) -> Markup:
 def render_html(handbook: Handbook, project: Project, edition_name: str, edition: Edition) -> str:
     """The whole handbook as one HTML document for one edition, ready for WeasyPrint."""
     environment = template_environment(project.templates_dir)
-    try:
+    with template_errors(project):
         chapters = [RenderedChapter(chapter, render_chapter(chapter, handbook, environment, edition))
                     for chapter in handbook.chapters]
         return environment.get_template(MAIN_TEMPLATE).render(
@@ -96,6 +97,13 @@ def render_html(handbook: Handbook, project: Project, edition_name: str, edition
             edition=edition,
             style_url=lambda name: (project.styles_dir / name).as_uri(),
         )
+
+
+@contextlib.contextmanager
+def template_errors(project: Project):
+    """Turn a broken or missing template into a builder error naming the template and line."""
+    try:
+        yield
     except jinja2.TemplateNotFound as error:
         raise BuildError([Problem(_relative(project.templates_dir / error.name, project.root), 0, 0,
                                   "template not found", "restore it from the repository")]) from error

@@ -7,17 +7,24 @@ the same thing.
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import pickle
 import sys
 import time
 import traceback
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import freshness
 from .errors import BuildError, ContentError, Problem, did_you_mean
+
+if TYPE_CHECKING:
+    from .model import Handbook
+    from .report import QualityReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EDITIONS_FILE = Path("styles") / "editions.yml"
@@ -33,6 +40,9 @@ class BuildOptions:
     editions: tuple[str, ...] = ()    # empty: the handbook's default edition
     all_editions: bool = False
     processes: int = os.cpu_count() or 1
+    force: bool = False               # rebuild even when nothing changed
+    strict: bool = False              # every content-quality warning is an error
+    today: datetime.date | None = None  # for the review-date warning; None: the real date
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,20 @@ class LayoutJob:
 
 
 @dataclass(frozen=True)
+class ReportSummary:
+    """The content-quality report as plain data: its files and its printable lines."""
+
+    files: dict[str, bytes]
+    lines: list[str]
+    warnings: int
+
+
+@dataclass(frozen=True)
 class BuildPlan:
     jobs: tuple[LayoutJob, ...]
     title: str
     chapters: int
+    report: ReportSummary
 
 
 @dataclass
@@ -70,17 +90,24 @@ class BuildResult:
     size: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    up_to_date: bool = False          # nothing changed: the PDF from the last build stands
+
+
+@dataclass
+class BuildOutcome:
+    results: list[BuildResult]
+    report: ReportSummary | None      # None when nothing changed since the last build
 
 
 def plan_build(options: BuildOptions) -> BuildPlan:
     """Load and validate the content and render one HTML document per layout. Raises HandbookError."""
     from .body import missing_alt_text
-    from .content import load_editions, load_handbook
+    from .content import load_editions
     from .html import Project, installed_font_dirs, render_html
 
     project = Project(options.project_root)
     catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
-    handbook = load_handbook(options.content_dir, catalogue)
+    handbook, report = check_content(options, catalogue)
     listed = handbook.metadata.editions or list(catalogue)
     names = _chosen_editions(options, listed, catalogue)
     problems = [problem for name in names if catalogue[name].require_alt_text
@@ -109,7 +136,31 @@ def plan_build(options: BuildOptions) -> BuildPlan:
         ))
     # Tagged layouts take longest: start them first so two processes finish together.
     jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
-    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters))
+    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters), summarise(report))
+
+
+def summarise(report: QualityReport) -> ReportSummary:
+    from .report import report_files, summary_lines
+
+    return ReportSummary(report_files(report), summary_lines(report), len(report.all_warnings))
+
+
+def check_content(options: BuildOptions, catalogue: Collection[str] = ()) -> tuple[Handbook, QualityReport]:
+    """Load and validate the content and measure its quality. With `strict`, warnings are errors."""
+    from .content import load_handbook
+    from .html import Project, render_chapter, template_environment, template_errors
+    from .report import quality_report
+
+    handbook = load_handbook(options.content_dir, catalogue)
+    project = Project(options.project_root)
+    environment = template_environment(project.templates_dir)
+    with template_errors(project):
+        report = quality_report(handbook, lambda chapter: render_chapter(chapter, handbook, environment),
+                                options.today or datetime.date.today())
+    if options.strict and report.all_warnings:
+        raise ContentError([Problem(warning.path, warning.line, 0, warning.message,
+                                    "fix it, or build without --strict") for warning in report.all_warnings])
+    return handbook, report
 
 
 def _chosen_editions(options: BuildOptions, listed: list[str], catalogue: dict) -> list[str]:
@@ -123,15 +174,48 @@ def _chosen_editions(options: BuildOptions, listed: list[str], catalogue: dict) 
     return names
 
 
-def build(options: BuildOptions, progress: Progress = lambda step: None) -> list[BuildResult]:
-    """Build the chosen editions into the output folder. Raises HandbookError subclasses."""
+def build(options: BuildOptions, progress: Progress = lambda step: None) -> BuildOutcome:
+    """Build the chosen editions into the output folder, unless nothing changed. Raises HandbookError."""
+    started = time.perf_counter()
+    request_key, current = _fingerprint(options)
+    if not options.force and (previous := freshness.up_to_date(options.output_dir, request_key, current)):
+        return BuildOutcome([BuildResult(output["edition"], Path(output["path"]), output["pages"],
+                                         Path(output["path"]).stat().st_size, time.perf_counter() - started,
+                                         up_to_date=True) for output in previous], None)
+    outcome = _build(options, progress)
+    freshness.record(options.output_dir, request_key, current,
+                     [{"path": result.pdf_path, "edition": result.edition, "pages": result.pages}
+                      for result in outcome.results])
+    return outcome
+
+
+def _fingerprint(options: BuildOptions) -> tuple[str, str]:
+    request = {"content": options.content_dir.resolve(), "output": options.output_dir.resolve(),
+               "editions": options.editions, "all": options.all_editions, "strict": options.strict}
+    folders = [options.content_dir, options.project_root / "templates", options.project_root / "styles",
+               Path(__file__).parent]
+    return json.dumps(request, sort_keys=True, default=str), freshness.fingerprint(folders, request)
+
+
+def _build(options: BuildOptions, progress: Progress) -> BuildOutcome:
+    from .output import write_atomically
+
     progress("Checking content and rendering HTML")
     plan = _plan_beside_pdf_engine(options)
+    results = _lay_out(plan, options, progress)
+    for name, data in plan.report.files.items():
+        write_atomically(options.output_dir / name, data)
+    return BuildOutcome(results, plan.report)
+
+
+def _lay_out(plan: BuildPlan, options: BuildOptions, progress: Progress) -> list[BuildResult]:
     editions = sum(len(job.outputs) for job in plan.jobs)
     processes = max(1, min(options.processes, len(plan.jobs)))
     if processes == 1:
         progress("Laying out pages and writing PDF" if editions == 1 else f"Laying out {editions} editions")
         return [result for job in plan.jobs for result in run_layout_job(job)]
+
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     progress(f"Laying out {editions} editions ({len(plan.jobs)} layouts) in {processes} processes")
     results = []

@@ -20,7 +20,7 @@ class BuiltPdf:
     """A built handbook with its content model and its PDF opened three ways."""
 
     def __init__(self, content_dir: Path, output_dir: Path):
-        (self.result,) = build(BuildOptions(content_dir=content_dir, output_dir=output_dir))
+        (self.result,) = build(BuildOptions(content_dir=content_dir, output_dir=output_dir)).results
         self.handbook = load_handbook(content_dir)
         self.path = self.result.pdf_path
         self.reader = PdfReader(self.path)

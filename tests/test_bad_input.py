@@ -146,7 +146,7 @@ def test_mistake_is_reported_at_its_line_and_costs_no_pdf(mistake, tmp_path, goo
     assert matching, f"expected {mistake.where} ... {mistake.says!r}, got:\n{err}"
     assert all(line.rstrip().endswith(")") for line in lines), "every message says what to do, in brackets"
     assert (output / PDF_NAME).read_bytes() == good_pdf
-    assert sorted(path.name for path in output.iterdir()) == [PDF_NAME]
+    assert sorted(path.name for path in output.iterdir()) == [PDF_NAME], "nothing else was written"
 
 
 def test_all_problems_are_reported_in_one_run(tmp_path, capsys):

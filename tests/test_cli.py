@@ -29,13 +29,15 @@ def test_build_prints_a_one_screen_summary(tmp_path):
     assert summary.startswith(f"Built {pdf}") and " pages, " in summary and " KB, " in summary and " warning" in summary
     assert "Laying out pages" in result.stdout
     assert not list(tmp_path.glob(".*.tmp")), "a temporary file was left behind"
+    assert "Reading level" in result.stdout and (tmp_path / "report.md").exists()
 
 
-def test_check_validates_without_writing(tmp_path):
+def test_check_validates_and_writes_only_the_report(tmp_path):
     result = run("--check", "--content", str(MINI), "--output", str(tmp_path))
     assert result.returncode == 0
     assert "Content is valid: 3 chapters, 1 tables" in result.stdout
-    assert not any(tmp_path.iterdir())
+    assert "Reading level (limits: grade 6, SMOG 8):" in result.stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json", "report.md"]
 
 
 def test_unknown_option_is_a_usage_error():
@@ -85,7 +87,7 @@ def test_two_builds_at_once_leave_one_complete_pdf(tmp_path):
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
-    assert [path.name for path in tmp_path.iterdir()] == ["clinic-visit.pdf"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".build-state.json", "clinic-visit.pdf", "report.json", "report.md"]
     reader = PdfReader(tmp_path / "clinic-visit.pdf", strict=True)
     total = len(reader.pages)
     assert total > 3 and f"Page {total} of {total}" in reader.pages[-1].extract_text()

@@ -24,7 +24,7 @@ MM = 72 / 25.4
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory) -> dict[str, Path]:
     output = tmp_path_factory.mktemp("editions")
-    results = build(BuildOptions(content_dir=BACLOFEN, output_dir=output, all_editions=True))
+    results = build(BuildOptions(content_dir=BACLOFEN, output_dir=output, all_editions=True)).results
     return {result.edition: result.pdf_path for result in results}
 
 
@@ -140,8 +140,8 @@ def test_saddle_stitch_order_pads_to_a_multiple_of_four():
 
 @pytest.mark.parametrize("edition", ["letter", "accessible", "booklet"])
 def test_two_builds_give_identical_bytes(edition, tmp_path):
-    first = build(BuildOptions(content_dir=MINI, output_dir=tmp_path / "a", editions=(edition,)))[0].pdf_path
-    second = build(BuildOptions(content_dir=MINI, output_dir=tmp_path / "b", editions=(edition,)))[0].pdf_path
+    first = build(BuildOptions(content_dir=MINI, output_dir=tmp_path / "a", editions=(edition,))).results[0].pdf_path
+    second = build(BuildOptions(content_dir=MINI, output_dir=tmp_path / "b", editions=(edition,))).results[0].pdf_path
     assert first.read_bytes() == second.read_bytes()
 
 
