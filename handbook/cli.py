@@ -33,6 +33,7 @@ examples:
   python build.py --edition large-print    build one edition
   python build.py --all                    build every edition the handbook lists, in parallel
   python build.py --check                  only validate the content (fast; for a pre-commit hook)
+  python build.py --watch                  rebuild after every save, until Ctrl+C
   python build.py --content tests/fixtures/mini --output /tmp/mini
 """
 
@@ -50,6 +51,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                              "see styles/editions.yml")
     parser.add_argument("--all", action="store_true", dest="all_editions",
                         help="build every edition listed in handbook.yml, one process per core")
+    parser.add_argument("--watch", action="store_true",
+                        help="stay running and rebuild after every change to content/, templates/ or styles/")
     parser.add_argument("--force", action="store_true",
                         help="rebuild even if nothing changed since the last build")
     parser.add_argument("--check", action="store_true",
@@ -68,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.check:
             return _check(arguments)
+        if arguments.watch:
+            return _watch(arguments)
         return _build(arguments)
     except HandbookError as error:
         if arguments.debug:
@@ -117,17 +122,7 @@ def _build(arguments: argparse.Namespace) -> int:
     results = outcome.results
     if outcome.report is not None and not arguments.quiet:
         print("\n".join(outcome.report.lines))
-    for result in results:
-        warnings = sorted(set(result.warnings))
-        label = f" ({result.edition})" if len(results) > 1 else ""
-        if result.up_to_date:
-            print(f"Up to date: {_shown_path(result.pdf_path)}{label}, {result.pages} pages "
-                  f"(nothing changed since the last build; --force rebuilds)")
-            continue
-        print(f"Built {_shown_path(result.pdf_path)}{label}: {result.pages} pages, {result.size / 1024:.0f} KB, "
-              f"{result.seconds:.1f} s, {_plural(len(warnings), 'warning')}")
-        for warning in warnings:
-            print(f"  warning: {warning}")
+    _print_results(results)
     if len(results) > 1:
         print(f"{_plural(len(results), 'edition')} in {time.perf_counter() - started:.1f} s")
     if arguments.preview:
@@ -143,8 +138,44 @@ def _build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_results(results: list) -> None:
+    for result in results:
+        warnings = sorted(set(result.warnings))
+        label = f" ({result.edition})" if len(results) > 1 else ""
+        if result.up_to_date:
+            print(f"Up to date: {_shown_path(result.pdf_path)}{label}, {result.pages} pages "
+                  f"(nothing changed since the last build; --force rebuilds)")
+            continue
+        print(f"Built {_shown_path(result.pdf_path)}{label}: {result.pages} pages, {result.size / 1024:.0f} KB, "
+              f"{result.seconds:.1f} s, {_plural(len(warnings), 'warning')}", flush=True)
+        for warning in warnings:
+            print(f"  warning: {warning}")
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _watch(arguments: argparse.Namespace) -> int:
+    from .pipeline import BuildOptions
+    from .watch import watch
+
+    options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output,
+                           editions=tuple(arguments.edition), all_editions=arguments.all_editions,
+                           strict=arguments.strict)
+
+    def show_problem(error: HandbookError) -> None:
+        if arguments.debug:
+            traceback.print_exception(error)
+        _print_problems(error.problems, error)
+
+    def show_results(results, report) -> None:
+        if not arguments.quiet:
+            print("\n".join(report.lines))
+        _print_results(results)
+
+    watch(options, lambda line: print(line, flush=True), show_problem, show_results)
+    return EXIT_OK
 
 
 def _shown_path(path: Path) -> str:

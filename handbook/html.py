@@ -83,12 +83,28 @@ def inline_markdown(text: str) -> Markup:
     return Markup(re.sub(r"^<p>(.*)</p>$", r"\1", html, flags=re.DOTALL))
 
 
-def render_html(handbook: Handbook, project: Project, edition_name: str, edition: Edition) -> str:
-    """The whole handbook as one HTML document for one edition, ready for WeasyPrint."""
+@dataclass(frozen=True)
+class Numbering:
+    """Page numbers given to a part laid out on its own: where it starts, the total, where chapters start."""
+
+    start: int
+    total: int
+    starts: dict[str, int]
+
+
+def render_html(handbook: Handbook, project: Project, edition_name: str, edition: Edition,
+                part: str | None = None, numbering: Numbering | None = None,
+                chapters: list[RenderedChapter] | None = None) -> str:
+    """The handbook as one HTML document for one edition, ready for WeasyPrint.
+
+    With `part` ("front" for the cover and contents, or a chapter id) only that
+    part is in the document, numbered as `numbering` says. `chapters` passes
+    chapters already rendered for this edition.
+    """
     environment = template_environment(project.templates_dir)
     with template_errors(project):
-        chapters = [RenderedChapter(chapter, render_chapter(chapter, handbook, environment, edition))
-                    for chapter in handbook.chapters]
+        if chapters is None:
+            chapters = render_chapters(handbook, project, edition)
         return environment.get_template(MAIN_TEMPLATE).render(
             handbook=handbook,
             meta=handbook.metadata,
@@ -96,7 +112,16 @@ def render_html(handbook: Handbook, project: Project, edition_name: str, edition
             edition_name=edition_name,
             edition=edition,
             style_url=lambda name: (project.styles_dir / name).as_uri(),
+            part=part,
+            numbering=numbering,
         )
+
+
+def render_chapters(handbook: Handbook, project: Project, edition: Edition) -> list[RenderedChapter]:
+    environment = template_environment(project.templates_dir)
+    with template_errors(project):
+        return [RenderedChapter(chapter, render_chapter(chapter, handbook, environment, edition))
+                for chapter in handbook.chapters]
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ collected here as warnings for the build summary.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import mimetypes
 from collections.abc import Iterable
@@ -83,16 +84,23 @@ def scope_table_headers(document, pdf) -> None:
             element["A"]["Scope"] = "/Column" if group == "/THead" else "/Row"
 
 
-def render_pdf(html: str, base_url: str, allowed_roots: Iterable[Path], **options) -> RenderedPdf:
-    """Lay out and write the PDF. Raises ForbiddenResource for a refused URL."""
+@contextlib.contextmanager
+def collect_warnings():
+    """WeasyPrint's warnings during the block, as a list of messages."""
     collector = _WarningCollector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
-    finisher = scope_table_headers if options.get("pdf_tags") or options.get("pdf_variant") else None
     try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def render_pdf(html: str, base_url: str, allowed_roots: Iterable[Path], **options) -> RenderedPdf:
+    """Lay out and write the PDF. Raises ForbiddenResource for a refused URL."""
+    finisher = scope_table_headers if options.get("pdf_tags") or options.get("pdf_variant") else None
+    with collect_warnings() as warnings:
         document = HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(allowed_roots)).render(**options)
         pages = len(document.pages)
         data = document.write_pdf(finisher=finisher, **options)
-    finally:
-        logger.removeHandler(collector)
-    return RenderedPdf(data, pages, collector.messages)
+    return RenderedPdf(data, pages, warnings)

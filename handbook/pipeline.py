@@ -7,6 +7,7 @@ the same thing.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -23,7 +24,7 @@ from . import freshness
 from .errors import BuildError, ContentError, Problem, did_you_mean
 
 if TYPE_CHECKING:
-    from .model import Handbook
+    from .model import Edition, Handbook
     from .report import QualityReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -101,42 +102,58 @@ class BuildOutcome:
 
 def plan_build(options: BuildOptions) -> BuildPlan:
     """Load and validate the content and render one HTML document per layout. Raises HandbookError."""
-    from .body import missing_alt_text
     from .content import load_editions
-    from .html import Project, installed_font_dirs, render_html
+    from .html import Project, render_html
 
     project = Project(options.project_root)
     catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
     handbook, report = check_content(options, catalogue)
+    jobs = [LayoutJob(html=render_html(handbook, project, name, edition), **_job_fields(handbook, project, options,
+                                                                                      edition, outputs))
+            for name, edition, outputs in layout_groups(options, handbook, catalogue)]
+    # Tagged layouts take longest: start them first so two processes finish together.
+    jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
+    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters), summarise(report))
+
+
+def layout_groups(options: BuildOptions, handbook: Handbook, catalogue: dict[str, Edition]
+                  ) -> list[tuple[str, Edition, tuple[Output, ...]]]:
+    """The layouts the chosen editions need, each with the files made from it.
+
+    Editions that differ only in what is done with the pages (the booklet)
+    share one layout. Raises ContentError for a picture without a description
+    in an edition that needs one.
+    """
+    from .body import missing_alt_text
+
     listed = handbook.metadata.editions or list(catalogue)
     names = _chosen_editions(options, listed, catalogue)
     problems = [problem for name in names if catalogue[name].require_alt_text
                 for problem in missing_alt_text(handbook.chapters, name)]
     if problems:
         raise ContentError(problems)
-
     stem = handbook.metadata.file_stem
-    layouts: dict[tuple, list[str]] = {}
+    groups: dict[tuple, list[str]] = {}
     for name in names:
-        layouts.setdefault(catalogue[name].render_key, []).append(name)
-    jobs = []
-    for group in layouts.values():
-        edition = catalogue[group[0]]
-        outputs = tuple(Output(name, options.output_dir / (f"{stem}.pdf" if name == listed[0] else f"{stem}-{name}.pdf"),
-                               catalogue[name].impose) for name in group)
-        jobs.append(LayoutJob(
-            html=render_html(handbook, project, group[0], edition),
-            base_url=handbook.content_dir.resolve().as_uri() + "/",
-            # A build reads this handbook's content, the styles and the installed font packages, nothing else.
-            allowed_roots=(handbook.content_dir, project.styles_dir, *installed_font_dirs()),
-            pdf_options=edition.pdf_options,
-            outputs=outputs,
-            title=handbook.metadata.title,
-            content_dir=options.content_dir,
-        ))
-    # Tagged layouts take longest: start them first so two processes finish together.
-    jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
-    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters), summarise(report))
+        groups.setdefault(catalogue[name].render_key, []).append(name)
+    return [(group[0], catalogue[group[0]],
+             tuple(Output(name, options.output_dir / (f"{stem}.pdf" if name == listed[0] else f"{stem}-{name}.pdf"),
+                          catalogue[name].impose) for name in group))
+            for group in groups.values()]
+
+
+def _job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edition, outputs: tuple[Output, ...]) -> dict:
+    from .html import installed_font_dirs
+
+    return dict(
+        base_url=handbook.content_dir.resolve().as_uri() + "/",
+        # A build reads this handbook's content, the styles and the installed font packages, nothing else.
+        allowed_roots=(handbook.content_dir, project.styles_dir, *installed_font_dirs()),
+        pdf_options=edition.pdf_options,
+        outputs=outputs,
+        title=handbook.metadata.title,
+        content_dir=options.content_dir,
+    )
 
 
 def summarise(report: QualityReport) -> ReportSummary:
@@ -231,24 +248,38 @@ def _lay_out(plan: BuildPlan, options: BuildOptions, progress: Progress) -> list
 
 def run_layout_job(job: LayoutJob) -> list[BuildResult]:
     """Lay out one document and write every edition file made from it."""
-    from .impose import impose_booklet
-    from .output import write_atomically
-    from .pdf import ForbiddenResource, render_pdf
+    from .pdf import render_pdf
 
     started = time.perf_counter()
-    try:
+    with refused_urls_as_content_errors(job.content_dir):
         rendered = render_pdf(job.html, base_url=job.base_url, allowed_roots=job.allowed_roots, **job.pdf_options)
-    except ForbiddenResource as refused:
-        raise ContentError([_locate_url(job.content_dir, refused.url)]) from refused
+    return write_outputs(job.outputs, rendered, job.title, started)
+
+
+def write_outputs(outputs: tuple[Output, ...], rendered, title: str, started: float) -> list[BuildResult]:
+    """Write each edition file made from one layout: as it is, or imposed as a booklet."""
+    from .impose import impose_booklet
+    from .output import write_atomically
+
     results = []
-    for output in job.outputs:
+    for output in outputs:
         data, pages = rendered.data, rendered.pages
         if output.impose == "booklet":
-            data, pages = impose_booklet(rendered.data, job.title)
+            data, pages = impose_booklet(rendered.data, title)
         write_atomically(output.path, data)
         results.append(BuildResult(output.edition, output.path, pages, len(data), time.perf_counter() - started,
                                    rendered.warnings + environment_warnings()))
     return results
+
+
+@contextlib.contextmanager
+def refused_urls_as_content_errors(content_dir: Path):
+    from .pdf import ForbiddenResource
+
+    try:
+        yield
+    except ForbiddenResource as refused:
+        raise ContentError([_locate_url(content_dir, refused.url)]) from refused
 
 
 def _fork_context():
