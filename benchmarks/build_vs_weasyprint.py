@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handbook.content import load_handbook  # noqa: E402
+from handbook.content import load_editions, load_handbook  # noqa: E402
 from handbook.html import Project, render_html  # noqa: E402
 
 
@@ -48,8 +48,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         html_path = work / "handbook.html"
-        html_path.write_text(render_html(load_handbook(arguments.content), Project(ROOT)), encoding="utf-8")
-        builder = [sys.executable, "build.py", "-q", "--content", str(arguments.content), "--output", str(work / "out")]
+        catalogue = load_editions(ROOT / "styles" / "editions.yml", ROOT)
+        html_path.write_text(render_html(load_handbook(arguments.content), Project(ROOT), "letter", catalogue["letter"]),
+                             encoding="utf-8")
+        builder = [sys.executable, "build.py", "-q", "--force", "--content", str(arguments.content), "--output", str(work / "out")]
         floor = [sys.executable, "-m", "weasyprint", "--base-url", arguments.content.resolve().as_uri() + "/",
                  str(html_path), str(work / "floor.pdf")]
 

@@ -7,6 +7,7 @@ Only this module prints. Exit codes: 0 built (or checked), 1 content errors,
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 import traceback
@@ -86,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(arguments: argparse.Namespace) -> int:
     from .output import write_atomically
-    from .pipeline import BuildOptions, check_content, summarise
+    from .pipeline import BuildOptions, check_content, measure_quality
 
     started = time.perf_counter()
-    handbook, report = check_content(BuildOptions(content_dir=arguments.content, output_dir=arguments.output,
-                                                  strict=arguments.strict))
-    summary = summarise(report)
+    options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output, strict=arguments.strict)
+    handbook = check_content(options)
+    summary = measure_quality(options, handbook)
     for name, data in summary.files.items():
         write_atomically(arguments.output / name, data)
     if not arguments.quiet:
@@ -131,6 +132,9 @@ def _build(arguments: argparse.Namespace) -> int:
         for result in results:
             previews = render_previews(result.pdf_path, arguments.output / "previews" / result.edition)
             print(f"Previews: {_shown_path(previews.contact_sheet)} and {len(previews.pages)} page images")
+    # The process ends next: spare the garbage collector a last walk over the laid-out pages
+    # (about 0.1 s of a 1.2 s build).
+    gc.freeze()
     build_warnings = sum(len(set(result.warnings)) for result in results)
     if arguments.strict and build_warnings:
         print(f"error: {_plural(build_warnings, 'build warning')} with --strict", file=sys.stderr)

@@ -25,10 +25,10 @@ from .errors import BuildError, ContentError, Problem, did_you_mean
 
 if TYPE_CHECKING:
     from .model import Edition, Handbook
-    from .report import QualityReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EDITIONS_FILE = Path("styles") / "editions.yml"
+SCORES_CACHE = ".readability-cache.json"
 
 Progress = Callable[[str], None]
 
@@ -80,7 +80,6 @@ class BuildPlan:
     jobs: tuple[LayoutJob, ...]
     title: str
     chapters: int
-    report: ReportSummary
 
 
 @dataclass
@@ -100,20 +99,29 @@ class BuildOutcome:
     report: ReportSummary | None      # None when nothing changed since the last build
 
 
-def plan_build(options: BuildOptions) -> BuildPlan:
-    """Load and validate the content and render one HTML document per layout. Raises HandbookError."""
+def plan_build(options: BuildOptions) -> tuple[BuildPlan, Callable[[], ReportSummary]]:
+    """Load and validate the content and render one HTML document per layout. Raises HandbookError.
+
+    Returns the plan and a function that measures the content's quality: the
+    report takes as long as a layout, so the caller runs it beside the layout
+    (with `strict`, it runs first, since a warning then stops the build).
+    """
     from .content import load_editions
     from .html import Project, render_html
 
     project = Project(options.project_root)
     catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
-    handbook, report = check_content(options, catalogue)
+    handbook = check_content(options, catalogue)
     jobs = [LayoutJob(html=render_html(handbook, project, name, edition), **_job_fields(handbook, project, options,
                                                                                       edition, outputs))
             for name, edition, outputs in layout_groups(options, handbook, catalogue)]
     # Tagged layouts take longest: start them first so two processes finish together.
     jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
-    return BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters), summarise(report))
+    plan = BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters))
+    if options.strict:
+        report = measure_quality(options, handbook)
+        return plan, lambda: report
+    return plan, lambda: measure_quality(options, handbook)
 
 
 def layout_groups(options: BuildOptions, handbook: Handbook, catalogue: dict[str, Edition]
@@ -156,28 +164,34 @@ def _job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edi
     )
 
 
-def summarise(report: QualityReport) -> ReportSummary:
-    from .report import report_files, summary_lines
-
-    return ReportSummary(report_files(report), summary_lines(report), len(report.all_warnings))
-
-
-def check_content(options: BuildOptions, catalogue: Collection[str] = ()) -> tuple[Handbook, QualityReport]:
-    """Load and validate the content and measure its quality. With `strict`, warnings are errors."""
+def check_content(options: BuildOptions, catalogue: Collection[str] = ()) -> Handbook:
+    """Load and validate the content. With `strict`, quality warnings are errors too."""
     from .content import load_handbook
-    from .html import Project, render_chapter, template_environment, template_errors
-    from .report import quality_report
 
     handbook = load_handbook(options.content_dir, catalogue)
+    if options.strict:
+        measure_quality(options, handbook)
+    return handbook
+
+
+def measure_quality(options: BuildOptions, handbook: Handbook) -> ReportSummary:
+    """The content-quality report, as plain data. With `strict`, raises ContentError for any warning."""
+    from .html import Project, render_chapter, template_environment, template_errors
+    from .readability import CachedScores
+    from .report import quality_report, report_files, summary_lines
+
     project = Project(options.project_root)
     environment = template_environment(project.templates_dir)
+    scores = CachedScores(options.output_dir / SCORES_CACHE)
     with template_errors(project):
         report = quality_report(handbook, lambda chapter: render_chapter(chapter, handbook, environment),
-                                options.today or datetime.date.today())
-    if options.strict and report.all_warnings:
-        raise ContentError([Problem(warning.path, warning.line, 0, warning.message,
-                                    "fix it, or build without --strict") for warning in report.all_warnings])
-    return handbook, report
+                                options.today or datetime.date.today(), scores.score)
+    scores.save()
+    problems = [Problem(warning.path, warning.line, 0, warning.message, "fix it, or build without --strict")
+                for warning in report.all_warnings]
+    if options.strict and problems:
+        raise ContentError(problems)
+    return ReportSummary(report_files(report), summary_lines(report), len(problems))
 
 
 def _chosen_editions(options: BuildOptions, listed: list[str], catalogue: dict) -> list[str]:
@@ -218,11 +232,15 @@ def _build(options: BuildOptions, progress: Progress) -> BuildOutcome:
     from .output import write_atomically
 
     progress("Checking content and rendering HTML")
-    plan = _plan_beside_pdf_engine(options)
-    results = _lay_out(plan, options, progress)
-    for name, data in plan.report.files.items():
+    plan, report_later = _plan_beside_pdf_engine(options)
+    try:
+        results = _lay_out(plan, options, progress)
+        report = report_later()
+    finally:
+        getattr(report_later, "close", lambda: None)()
+    for name, data in report.files.items():
         write_atomically(options.output_dir / name, data)
-    return BuildOutcome(results, plan.report)
+    return BuildOutcome(results, report)
 
 
 def _lay_out(plan: BuildPlan, options: BuildOptions, progress: Progress) -> list[BuildResult]:
@@ -258,13 +276,14 @@ def run_layout_job(job: LayoutJob) -> list[BuildResult]:
 
 def write_outputs(outputs: tuple[Output, ...], rendered, title: str, started: float) -> list[BuildResult]:
     """Write each edition file made from one layout: as it is, or imposed as a booklet."""
-    from .impose import impose_booklet
     from .output import write_atomically
 
     results = []
     for output in outputs:
         data, pages = rendered.data, rendered.pages
         if output.impose == "booklet":
+            from .impose import impose_booklet  # pypdf: loaded only for the booklet
+
             data, pages = impose_booklet(rendered.data, title)
         write_atomically(output.path, data)
         results.append(BuildResult(output.edition, output.path, pages, len(data), time.perf_counter() - started,
@@ -288,43 +307,81 @@ def _fork_context():
     return multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
 
 
-def _plan_beside_pdf_engine(options: BuildOptions) -> BuildPlan:
+def _plan_beside_pdf_engine(options: BuildOptions) -> tuple[BuildPlan, Callable[[], ReportSummary]]:
     """Plan the build in a forked worker while this process loads WeasyPrint.
 
     Importing WeasyPrint takes about a third of a second, as long as loading,
     validating and rendering the content; on two cores the two overlap, which
-    keeps a build within a few percent of WeasyPrint's own time. Where fork is
-    missing, or WeasyPrint is already loaded (a warm process), it runs inline.
+    keeps a build within a few percent of WeasyPrint's own time. The worker
+    then measures the content's quality while this process lays out pages.
+    Where fork is missing, or WeasyPrint is already loaded (a warm process),
+    it all runs inline.
     """
     if "weasyprint" in sys.modules or not hasattr(os, "fork"):
         return plan_build(options)
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:
-        os.close(read_end)
-        with os.fdopen(write_end, "wb") as stream:
-            stream.write(_outcome(plan_build, options))
-        os._exit(0)
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as stream:
+                plan = _run(plan_build, options, stream)
+                if plan is not None:
+                    _run(plan[1], None, stream)
+        except BaseException:  # noqa: BLE001  (the parent gave up, e.g. after an error: nothing to tell)
+            pass
+        finally:
+            os._exit(0)
     os.close(write_end)
     import weasyprint  # noqa: F401  (loaded now, used by the PDF stage)
 
-    with os.fdopen(read_end, "rb") as stream:
-        succeeded, value = pickle.loads(stream.read())
-    os.waitpid(child, 0)
+    pending = _PendingReport(os.fdopen(read_end, "rb"), child)
+    try:
+        return _received(pending.stream), pending
+    except BaseException:
+        pending.close()
+        raise
+
+
+class _PendingReport:
+    """The report the forked worker is still measuring; call it to wait for it."""
+
+    def __init__(self, stream, child: int):
+        self.stream, self.child = stream, child
+
+    def __call__(self) -> ReportSummary:
+        try:
+            return _received(self.stream)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if not self.stream.closed:
+            self.stream.close()
+            os.waitpid(self.child, 0)
+
+
+def _run(function: Callable, argument: object, stream) -> object:
+    """Call `function` and send its result, or its exception, down `stream`. Returns the result or None."""
+    try:
+        result = function(argument) if argument is not None else function()
+    except BaseException as error:  # noqa: BLE001  (re-raised in the parent)
+        try:
+            payload = pickle.dumps((False, error))
+        except Exception:
+            payload = pickle.dumps((False, RuntimeError("".join(traceback.format_exception(error)))))
+        stream.write(payload)
+        return None
+    stream.write(pickle.dumps((True, result[0] if isinstance(result, tuple) else result)))
+    stream.flush()
+    return result
+
+
+def _received(stream):
+    succeeded, value = pickle.load(stream)
     if succeeded:
         return value
     raise value
-
-
-def _outcome(function: Callable, argument: object) -> bytes:
-    """A function's result or exception, pickled; an unpicklable exception travels as its traceback."""
-    try:
-        return pickle.dumps((True, function(argument)))
-    except BaseException as error:  # noqa: BLE001  (re-raised in the parent)
-        try:
-            return pickle.dumps((False, error))
-        except Exception:
-            return pickle.dumps((False, RuntimeError("".join(traceback.format_exception(error)))))
 
 
 def environment_warnings() -> list[str]:

@@ -149,10 +149,12 @@ class QualityReport:
         }
 
 
-def quality_report(handbook: Handbook, chapter_html: Callable[[Chapter], str], today: datetime.date) -> QualityReport:
-    """Measure every chapter and collect warnings. `chapter_html` renders one chapter's body to HTML."""
+def quality_report(handbook: Handbook, chapter_html: Callable[[Chapter], str], today: datetime.date,
+                   score: Callable[[str], readability.Scores] = readability.score) -> QualityReport:
+    """Measure every chapter and collect warnings. `chapter_html` renders one chapter's body to HTML;
+    `score` measures running text (pass a cached scorer to skip chapters measured before)."""
     limits = handbook.metadata.readability
-    chapters = tuple(_chapter_quality(chapter, chapter_html(chapter), limits.max_grade, limits.max_smog)
+    chapters = tuple(_chapter_quality(chapter, chapter_html(chapter), limits.max_grade, limits.max_smog, score)
                      for chapter in handbook.chapters)
     handbook_warnings = (*_review_warnings(handbook, today),
                          *(warning for name, table in sorted(handbook.tables.items())
@@ -228,8 +230,9 @@ def _escape(text: str) -> str:
 
 # --- chapters ---------------------------------------------------------------------------------------------------
 
-def _chapter_quality(chapter: Chapter, html: str, max_grade: float, max_smog: float) -> ChapterQuality:
-    scores = readability.score(readability.prose(html))
+def _chapter_quality(chapter: Chapter, html: str, max_grade: float, max_smog: float,
+                     score: Callable[[str], readability.Scores]) -> ChapterQuality:
+    scores = score(readability.prose(html))
     exempt = chapter.front.readability == "exempt"
     smog_note = ""
     if scores.smog is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import HandbookError
 from .freshness import fingerprint
 from .pipeline import (EDITIONS_FILE, BuildOptions, BuildResult, ReportSummary, _job_fields, check_content,
-                       layout_groups, refused_urls_as_content_errors, summarise, write_outputs)
+                       layout_groups, measure_quality, refused_urls_as_content_errors, write_outputs)
 
 
 class WarmSession:
@@ -36,7 +36,7 @@ class WarmSession:
         from .partitioned import PartitionedLayout
 
         catalogue = load_editions(self.project.root / EDITIONS_FILE, self.project.root)
-        handbook, report = check_content(self.options, catalogue)
+        handbook = check_content(self.options, catalogue)
         results, laid_out = [], []
         for name, edition, outputs in layout_groups(self.options, handbook, catalogue):
             started = time.perf_counter()
@@ -49,7 +49,7 @@ class WarmSession:
                 rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"])
             laid_out += [f"{name}: {part}" for part in layout.laid_out]
             results += write_outputs(outputs, rendered, handbook.metadata.title, started)
-        summary = summarise(report)
+        summary = measure_quality(self.options, handbook)
         for file_name, data in summary.files.items():
             write_atomically(self.options.output_dir / file_name, data)
         return results, summary, laid_out

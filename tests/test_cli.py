@@ -37,7 +37,7 @@ def test_check_validates_and_writes_only_the_report(tmp_path):
     assert result.returncode == 0
     assert "Content is valid: 3 chapters, 1 tables" in result.stdout
     assert "Reading level (limits: grade 6, SMOG 8):" in result.stdout
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json", "report.md"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".readability-cache.json", "report.json", "report.md"]
 
 
 def test_unknown_option_is_a_usage_error():
@@ -87,7 +87,8 @@ def test_two_builds_at_once_leave_one_complete_pdf(tmp_path):
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".build-state.json", "clinic-visit.pdf", "report.json", "report.md"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".build-state.json", ".readability-cache.json", "clinic-visit.pdf",
+                                                                 "report.json", "report.md"]
     reader = PdfReader(tmp_path / "clinic-visit.pdf", strict=True)
     total = len(reader.pages)
     assert total > 3 and f"Page {total} of {total}" in reader.pages[-1].extract_text()
