@@ -186,6 +186,8 @@ def test_checklist_is_a_page_of_its_own_with_numbered_steps_and_big_boxes(built)
     assert positions == sorted(positions)
     for label in checklist.record:
         assert f"{label}:" in text
+    # (compared without spaces: a line may break after a hyphen)
+    assert "".join(f"Source: {checklist.source}".split()) in "".join(text.split()), "the checklist's source is not on its page"
     with built.plumber() as pdf:
         page = pdf.pages[number - 1]
         boxes = [rect for rect in page.rects if rect["width"] >= 6 * MM and abs(rect["width"] - rect["height"]) < 0.5
