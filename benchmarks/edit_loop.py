@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,16 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def timed(command: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak resident memory (MiB) and standard output of one fresh process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read()}")
-    return time.perf_counter() - started, usage.ru_maxrss // 1024, output
+from benchmarks.measure import timed  # noqa: E402
 
 
 def warm_driver(content: Path, output: Path, rounds: int) -> None:

@@ -12,25 +12,16 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.measure import timed  # noqa: E402
+
 from handbook.content import load_editions, load_handbook  # noqa: E402
-
-
-def timed(command: list[str]) -> tuple[float, int]:
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
 
 
 def main() -> None:
@@ -44,15 +35,15 @@ def main() -> None:
     alone: dict[str, list[float]] = {name: [] for name in names}
     together, ratios = [], []
     with tempfile.TemporaryDirectory() as output:
-        base = [sys.executable, "build.py", "-q", "--content", str(arguments.content), "--output", output]
+        base = [sys.executable, "build.py", "-q", "--force", "--content", str(arguments.content), "--output", output]
         timed(base + ["--all"])  # warm the file cache
         for _ in range(arguments.rounds):
             round_sum = 0.0
             for name in names:
-                seconds, _ = timed(base + ["--edition", name])
+                seconds, _, _ = timed(base + ["--edition", name])
                 alone[name].append(seconds)
                 round_sum += seconds
-            seconds, peak = timed(base + ["--all"])
+            seconds, peak, _ = timed(base + ["--all"])
             together.append((seconds, peak))
             ratios.append(seconds / round_sum)
 

@@ -112,7 +112,7 @@ def plan_build(options: BuildOptions) -> tuple[BuildPlan, Callable[[], ReportSum
     project = Project(options.project_root)
     catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
     handbook = check_content(options, catalogue)
-    jobs = [LayoutJob(html=render_html(handbook, project, name, edition), **_job_fields(handbook, project, options,
+    jobs = [LayoutJob(html=render_html(handbook, project, name, edition), **job_fields(handbook, project, options,
                                                                                       edition, outputs))
             for name, edition, outputs in layout_groups(options, handbook, catalogue)]
     # Tagged layouts take longest: start them first so two processes finish together.
@@ -150,7 +150,7 @@ def layout_groups(options: BuildOptions, handbook: Handbook, catalogue: dict[str
             for group in groups.values()]
 
 
-def _job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edition, outputs: tuple[Output, ...]) -> dict:
+def job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edition, outputs: tuple[Output, ...]) -> dict:
     from .html import installed_font_dirs
 
     return dict(

@@ -166,7 +166,7 @@ def _to_data(node: yaml.Node, key_path: KeyPath, document: YamlDocument, problem
                 for index, item in enumerate(node.value)]
     try:
         return constructor.construct_object(node)
-    except ConstructorError as error:
+    except ConstructorError:
         message, hint = f"this value cannot be read: unknown tag '{_tag(node)}'", f"remove '{_tag(node)}' and write plain text"
     except (ValueError, OverflowError) as error:
         if node.tag.endswith(":timestamp"):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .errors import HandbookError
 from .freshness import fingerprint
-from .pipeline import (EDITIONS_FILE, BuildOptions, BuildResult, ReportSummary, _job_fields, check_content,
+from .pipeline import (EDITIONS_FILE, BuildOptions, BuildResult, ReportSummary, job_fields, check_content,
                        layout_groups, measure_quality, refused_urls_as_content_errors, write_outputs)
 
 
@@ -44,7 +44,7 @@ class WarmSession:
             if key not in self.layouts:
                 self.layouts[key] = PartitionedLayout(self.project, name, edition)
             layout = self.layouts[key]
-            fields = _job_fields(handbook, self.project, self.options, edition, outputs)
+            fields = job_fields(handbook, self.project, self.options, edition, outputs)
             with refused_urls_as_content_errors(self.options.content_dir):
                 rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"])
             laid_out += [f"{name}: {part}" for part in layout.laid_out]
