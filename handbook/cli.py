@@ -33,7 +33,8 @@ examples:
   python build.py                          build content/ into output/ (the default edition)
   python build.py --edition large-print    build one edition
   python build.py --all                    build every edition the handbook lists, in parallel
-  python build.py --check                  only validate the content (fast; for a pre-commit hook)
+  python build.py --check                  validate the content and write the quality report, no PDF
+  python build.py --check --no-report      validate only (well under a second: for a pre-commit hook)
   python build.py --watch                  rebuild after every save, until Ctrl+C
   python build.py --content tests/fixtures/mini --output /tmp/mini
 """
@@ -58,6 +59,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                         help="rebuild even if nothing changed since the last build")
     parser.add_argument("--check", action="store_true",
                         help="validate the content and write only the quality report; no PDF")
+    parser.add_argument("--no-report", action="store_true",
+                        help="with --check: validate only, without measuring reading levels "
+                             "(always well under a second: for a pre-commit hook)")
     parser.add_argument("--strict", action="store_true",
                         help="treat every warning as an error (exit code 1), for CI")
     parser.add_argument("--preview", action="store_true",
@@ -92,11 +96,12 @@ def _check(arguments: argparse.Namespace) -> int:
     started = time.perf_counter()
     options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output, strict=arguments.strict)
     handbook = check_content(options)
-    summary = measure_quality(options, handbook)
-    for name, data in summary.files.items():
-        write_atomically(arguments.output / name, data)
-    if not arguments.quiet:
-        print("\n".join(summary.lines))
+    if not arguments.no_report:
+        summary = measure_quality(options, handbook)
+        for name, data in summary.files.items():
+            write_atomically(arguments.output / name, data)
+        if not arguments.quiet:
+            print("\n".join(summary.lines))
     print(f"Content is valid: {len(handbook.chapters)} chapters, {len(handbook.tables)} tables "
           f"({time.perf_counter() - started:.2f} s)")
     return EXIT_OK

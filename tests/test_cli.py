@@ -92,3 +92,9 @@ def test_two_builds_at_once_leave_one_complete_pdf(tmp_path):
     reader = PdfReader(tmp_path / "clinic-visit.pdf", strict=True)
     total = len(reader.pages)
     assert total > 3 and f"Page {total} of {total}" in reader.pages[-1].extract_text()
+
+
+def test_check_without_report_validates_only(tmp_path):
+    result = run("--check", "--no-report", "--content", str(MINI), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0 and "Content is valid" in result.stdout
+    assert "Reading level" not in result.stdout and not (tmp_path / "out").exists()
