@@ -56,19 +56,20 @@ def prose_lines(chapter: Chapter) -> list[SourceLine]:
     return lines
 
 
-def anchors(chapters: list[Chapter], tables: set[str]) -> set[str]:
-    """Every link target in the document: chapters, tables and section headings."""
-    found = {chapter.anchor for chapter in chapters} | {f"table-{name}" for name in tables}
+def link_titles(chapters, tables: dict[str, str]) -> dict[str, str]:
+    """Every link target in the document (chapters, tables by caption, section headings) and what it is called."""
+    found = {chapter.anchor: chapter.title for chapter in chapters}
+    found |= {f"table-{name}": caption for name, caption in tables.items()}
     for chapter in chapters:
         for line in prose_lines(chapter):
             if match := HEADING.match(line.text):
-                found.add(f"{chapter.anchor}-{slugify(match['text'], '-')}")
+                found[f"{chapter.anchor}-{slugify(match['text'], '-')}"] = match["text"]
     return found
 
 
 def check_bodies(chapters: list[Chapter], tables: set[str], has_checklist: bool, content_dir: Path) -> list[Problem]:
     problems: list[Problem] = []
-    targets = anchors(chapters, tables)
+    targets = set(link_titles(chapters, {name: name for name in tables}))
     checklist_places: list[tuple[Chapter, int]] = []
     for chapter in chapters:
         for line in prose_lines(chapter):

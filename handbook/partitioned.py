@@ -23,7 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from .html import Numbering, Project, render_chapters, render_html
 from .model import Edition, Handbook
-from .pdf import ProjectFetcher, RenderedPdf, collect_warnings, scope_table_headers
+from .pdf import ProjectFetcher, RenderedPdf, collect_warnings, tagging_finisher
 
 FRONT = "front"  # the cover and the contents
 MAX_PASSES = 4
@@ -46,7 +46,7 @@ class PartitionedLayout:
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
     laid_out: list[str] = field(default_factory=list)  # parts laid out by the last render, for the summary
 
-    def render(self, handbook: Handbook, base_url: str, allowed_roots) -> RenderedPdf:
+    def render(self, handbook: Handbook, base_url: str, allowed_roots, link_titles: dict[str, str]) -> RenderedPdf:
         names = [FRONT, *(chapter.id for chapter in handbook.chapters)]
         self.parts = {name: part for name, part in self.parts.items() if name in names}
         chapters = render_chapters(handbook, self.project, self.edition)
@@ -72,7 +72,7 @@ class PartitionedLayout:
                 counts = new_counts
             pages = [page for name in names for page in self.parts[name].document.pages]
             combined = self.parts[FRONT].document.copy(pages)
-            finisher = scope_table_headers if options.get("pdf_tags") else None
+            finisher = tagging_finisher(link_titles) if options.get("pdf_tags") else None
             data = combined.write_pdf(finisher=finisher, **options)
         return RenderedPdf(data, len(pages), warnings)
 

@@ -96,9 +96,30 @@ def collect_warnings():
         logger.removeHandler(collector)
 
 
-def render_pdf(html: str, base_url: str, allowed_roots: Iterable[Path], **options) -> RenderedPdf:
+def tagging_finisher(link_titles: dict[str, str]):
+    """What a tagged PDF needs beyond WeasyPrint's tags: header scopes, and links described by
+    what they lead to (WeasyPrint describes an internal link by its anchor's id)."""
+    def finish(document, pdf) -> None:
+        scope_table_headers(document, pdf)
+        for annotation in pdf.objects:
+            if isinstance(annotation, pydyf.Dictionary) and annotation.get("Subtype") == "/Link":
+                target = _string_value(annotation.get("Dest"))
+                if target in link_titles:
+                    annotation["Contents"] = pydyf.String(link_titles[target])
+    return finish
+
+
+def _string_value(value) -> str | None:
+    if isinstance(value, pydyf.String):
+        return value.string if hasattr(value, "string") else str(value)
+    return None
+
+
+def render_pdf(html: str, base_url: str, allowed_roots: Iterable[Path], link_titles: dict[str, str] | None = None,
+               **options) -> RenderedPdf:
     """Lay out and write the PDF. Raises ForbiddenResource for a refused URL."""
-    finisher = scope_table_headers if options.get("pdf_tags") or options.get("pdf_variant") else None
+    tagged = options.get("pdf_tags") or options.get("pdf_variant")
+    finisher = tagging_finisher(link_titles or {}) if tagged else None
     with collect_warnings() as warnings:
         document = HTML(string=html, base_url=base_url, url_fetcher=ProjectFetcher(allowed_roots)).render(**options)
         pages = len(document.pages)

@@ -61,6 +61,7 @@ class LayoutJob:
     base_url: str
     allowed_roots: tuple[Path, ...]
     pdf_options: dict
+    link_titles: dict[str, str]        # what each link target is called, for tagged PDFs
     outputs: tuple[Output, ...]
     title: str
     content_dir: Path
@@ -151,6 +152,7 @@ def layout_groups(options: BuildOptions, handbook: Handbook, catalogue: dict[str
 
 
 def job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edition, outputs: tuple[Output, ...]) -> dict:
+    from .body import link_titles
     from .html import installed_font_dirs
 
     return dict(
@@ -158,6 +160,7 @@ def job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edit
         # A build reads this handbook's content, the styles and the installed font packages, nothing else.
         allowed_roots=(handbook.content_dir, project.styles_dir, *installed_font_dirs()),
         pdf_options=edition.pdf_options,
+        link_titles=link_titles(handbook.chapters, {name: table.caption for name, table in handbook.tables.items()}),
         outputs=outputs,
         title=handbook.metadata.title,
         content_dir=options.content_dir,
@@ -270,7 +273,8 @@ def run_layout_job(job: LayoutJob) -> list[BuildResult]:
 
     started = time.perf_counter()
     with refused_urls_as_content_errors(job.content_dir):
-        rendered = render_pdf(job.html, base_url=job.base_url, allowed_roots=job.allowed_roots, **job.pdf_options)
+        rendered = render_pdf(job.html, base_url=job.base_url, allowed_roots=job.allowed_roots,
+                              link_titles=job.link_titles, **job.pdf_options)
     return write_outputs(job.outputs, rendered, job.title, started)
 
 

@@ -46,7 +46,7 @@ class WarmSession:
             layout = self.layouts[key]
             fields = job_fields(handbook, self.project, self.options, edition, outputs)
             with refused_urls_as_content_errors(self.options.content_dir):
-                rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"])
+                rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"], fields["link_titles"])
             laid_out += [f"{name}: {part}" for part in layout.laid_out]
             results += write_outputs(outputs, rendered, handbook.metadata.title, started)
         summary = measure_quality(self.options, handbook)

@@ -160,3 +160,20 @@ def test_a_picture_without_description_fails_only_the_accessible_edition(tmp_pat
 def test_unknown_edition_is_a_usage_error(capsys):
     assert main(["--edition", "large-prnt", "--content", str(MINI), "--output", "/tmp/unused"]) == 2
     assert "did you mean 'large-print'?" in capsys.readouterr().err
+
+
+def test_accessible_links_are_described_by_where_they_lead(editions):
+    from handbook.content import load_handbook
+
+    titles = {chapter.anchor: chapter.title for chapter in load_handbook(BACLOFEN).chapters}
+    with pikepdf.open(editions["accessible"]) as pdf:
+        links = [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
+                 if annotation.get("/Subtype") == "/Link"]
+        assert links
+        for link in links:
+            description = str(link.Contents)
+            if "/Dest" in link:
+                target = str(link.Dest)
+                assert description != target, f"the link to '{target}' is described only by its id"
+                if target in titles:
+                    assert description == titles[target]
