@@ -91,11 +91,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(arguments: argparse.Namespace) -> int:
     from .output import write_atomically
-    from .pipeline import BuildOptions, check_content, measure_quality
+    from .content import load_handbook
+    from .pipeline import BuildOptions, measure_quality
 
     started = time.perf_counter()
     options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output, strict=arguments.strict)
-    handbook = check_content(options)
+    handbook = load_handbook(options.content_dir)
     if not arguments.no_report:
         summary = measure_quality(options, handbook)
         for name, data in summary.files.items():

@@ -15,7 +15,7 @@ import pickle
 import sys
 import time
 import traceback
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,8 +79,6 @@ class ReportSummary:
 @dataclass(frozen=True)
 class BuildPlan:
     jobs: tuple[LayoutJob, ...]
-    title: str
-    chapters: int
 
 
 @dataclass
@@ -107,18 +105,18 @@ def plan_build(options: BuildOptions) -> tuple[BuildPlan, Callable[[], ReportSum
     report takes as long as a layout, so the caller runs it beside the layout
     (with `strict`, it runs first, since a warning then stops the build).
     """
-    from .content import load_editions
+    from .content import load_editions, load_handbook
     from .html import Project, render_html
 
     project = Project(options.project_root)
     catalogue = load_editions(project.root / EDITIONS_FILE, project.root)
-    handbook = check_content(options, catalogue)
+    handbook = load_handbook(options.content_dir, catalogue)
     jobs = [LayoutJob(html=render_html(handbook, project, name, edition), **job_fields(handbook, project, options,
                                                                                       edition, outputs))
             for name, edition, outputs in layout_groups(options, handbook, catalogue)]
     # Tagged layouts take longest: start them first so two processes finish together.
     jobs.sort(key=lambda job: not job.pdf_options.get("pdf_tags"))
-    plan = BuildPlan(tuple(jobs), handbook.metadata.title, len(handbook.chapters))
+    plan = BuildPlan(tuple(jobs))
     if options.strict:
         report = measure_quality(options, handbook)
         return plan, lambda: report
@@ -165,16 +163,6 @@ def job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edit
         title=handbook.metadata.title,
         content_dir=options.content_dir,
     )
-
-
-def check_content(options: BuildOptions, catalogue: Collection[str] = ()) -> Handbook:
-    """Load and validate the content. With `strict`, quality warnings are errors too."""
-    from .content import load_handbook
-
-    handbook = load_handbook(options.content_dir, catalogue)
-    if options.strict:
-        measure_quality(options, handbook)
-    return handbook
 
 
 def measure_quality(options: BuildOptions, handbook: Handbook) -> ReportSummary:

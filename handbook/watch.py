@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .errors import HandbookError
 from .freshness import fingerprint
-from .pipeline import (EDITIONS_FILE, BuildOptions, BuildResult, ReportSummary, job_fields, check_content,
-                       layout_groups, measure_quality, refused_urls_as_content_errors, write_outputs)
+from .pipeline import (EDITIONS_FILE, BuildOptions, BuildResult, ReportSummary, job_fields, layout_groups,
+                       measure_quality, refused_urls_as_content_errors, write_outputs)
 
 
 class WarmSession:
@@ -31,12 +31,13 @@ class WarmSession:
 
     def rebuild(self) -> tuple[list[BuildResult], ReportSummary, list[str]]:
         """Build the chosen editions. Returns the results, the report, and the parts laid out again."""
-        from .content import load_editions
+        from .content import load_editions, load_handbook
         from .output import write_atomically
         from .partitioned import PartitionedLayout
 
         catalogue = load_editions(self.project.root / EDITIONS_FILE, self.project.root)
-        handbook = check_content(self.options, catalogue)
+        handbook = load_handbook(self.options.content_dir, catalogue)
+        summary = measure_quality(self.options, handbook)  # with --strict, a warning stops here
         results, laid_out = [], []
         for name, edition, outputs in layout_groups(self.options, handbook, catalogue):
             started = time.perf_counter()
@@ -49,7 +50,6 @@ class WarmSession:
                 rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"], fields["link_titles"])
             laid_out += [f"{name}: {part}" for part in layout.laid_out]
             results += write_outputs(outputs, rendered, handbook.metadata.title, started)
-        summary = measure_quality(self.options, handbook)
         for file_name, data in summary.files.items():
             write_atomically(self.options.output_dir / file_name, data)
         return results, summary, laid_out

@@ -98,3 +98,18 @@ def test_check_without_report_validates_only(tmp_path):
     result = run("--check", "--no-report", "--content", str(MINI), "--output", str(tmp_path / "out"))
     assert result.returncode == 0 and "Content is valid" in result.stdout
     assert "Reading level" not in result.stdout and not (tmp_path / "out").exists()
+
+
+def test_strict_turns_a_quality_warning_into_an_error(tmp_path):
+    import shutil
+
+    content = tmp_path / "mini"
+    shutil.copytree(MINI, content)
+    chapter = content / "chapters" / "03-notes.md"
+    chapter.write_text(chapter.read_text().replace("Write your notes here.", "Most people, about 82%, write notes here."))
+    relaxed = run("--content", str(content), "--output", str(tmp_path / "relaxed"))
+    assert relaxed.returncode == 0 and "the statistic '82%' has no source" in relaxed.stdout
+    strict = run("--strict", "--content", str(content), "--output", str(tmp_path / "strict"))
+    assert strict.returncode == 1
+    assert "mini/chapters/03-notes.md:6:" in strict.stderr and "build without --strict" in strict.stderr
+    assert not (tmp_path / "strict" / "clinic-visit.pdf").exists()
