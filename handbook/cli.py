@@ -13,7 +13,7 @@ import time
 import traceback
 from pathlib import Path
 
-from .errors import BuildError, HandbookError, Problem
+from .errors import HandbookError, Problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,13 +109,7 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _build(arguments: argparse.Namespace) -> int:
-    try:
-        from .pipeline import BuildOptions, build
-    except OSError as error:  # WeasyPrint could not load Pango or another system library
-        if arguments.debug:
-            traceback.print_exc()
-        raise BuildError([Problem("weasyprint", 0, 0, f"a system library is missing: {error}",
-                                  "install them with the README's first command")]) from error
+    from .pipeline import BuildOptions, build
 
     def progress(step: str) -> None:
         if not arguments.quiet:
@@ -167,7 +161,9 @@ def _plural(count: int, word: str) -> str:
 
 
 def _watch(arguments: argparse.Namespace) -> int:
-    from .pipeline import BuildOptions
+    from .pipeline import BuildOptions, load_pdf_engine
+
+    load_pdf_engine()
     from .watch import watch
 
     options = BuildOptions(content_dir=arguments.content, output_dir=arguments.output,

@@ -310,6 +310,7 @@ def _plan_beside_pdf_engine(options: BuildOptions) -> tuple[BuildPlan, Callable[
     it all runs inline.
     """
     if "weasyprint" in sys.modules or not hasattr(os, "fork"):
+        load_pdf_engine()
         return plan_build(options)
     read_end, write_end = os.pipe()
     child = os.fork()
@@ -325,10 +326,9 @@ def _plan_beside_pdf_engine(options: BuildOptions) -> tuple[BuildPlan, Callable[
         finally:
             os._exit(0)
     os.close(write_end)
-    import weasyprint  # noqa: F401  (loaded now, used by the PDF stage)
-
     pending = _PendingReport(os.fdopen(read_end, "rb"), child)
     try:
+        load_pdf_engine()
         return _received(pending.stream), pending
     except BaseException:
         pending.close()
@@ -351,6 +351,15 @@ class _PendingReport:
         if not self.stream.closed:
             self.stream.close()
             os.waitpid(self.child, 0)
+
+
+def load_pdf_engine() -> None:
+    """Import WeasyPrint; a missing system library (Pango, HarfBuzz) is an environment error, not a traceback."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        raise BuildError([Problem("weasyprint", 0, 0, f"a system library is missing: {error}",
+                                  "install the system libraries with the README's first command")]) from error
 
 
 def _run(function: Callable, argument: object, stream) -> object:

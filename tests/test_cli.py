@@ -113,3 +113,22 @@ def test_strict_turns_a_quality_warning_into_an_error(tmp_path):
     assert strict.returncode == 1
     assert "mini/chapters/03-notes.md:6:" in strict.stderr and "build without --strict" in strict.stderr
     assert not (tmp_path / "strict" / "clinic-visit.pdf").exists()
+
+
+def test_a_missing_system_library_is_an_environment_error(tmp_path):
+    # Pango missing makes `import weasyprint` raise OSError; simulate that in a fresh process.
+    script = (
+        "import sys\n"
+        "class NoPango:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'weasyprint':\n"
+        "            raise OSError(\"cannot load library 'libpango-1.0-0'\")\n"
+        "sys.meta_path.insert(0, NoPango())\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from handbook.cli import main\n"
+        f"sys.exit(main(['--force', '--content', {str(MINI)!r}, '--output', {str(tmp_path)!r}]))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "a system library is missing" in result.stderr and "libpango" in result.stderr
+    assert "Traceback" not in result.stderr
