@@ -26,7 +26,8 @@ tables/*.yml (data tables) and checklist.yml (the disposal checklist)."""
 EPILOG = """\
 exit codes:
   0  the handbook was built (or, with --check, the content is valid)
-  1  the content has mistakes; each is printed as path:line:column: problem (what to do)
+  1  the content has mistakes (with --strict: or warnings); each is printed as
+     path:line:column: problem (what to do)
   2  wrong arguments, or the machine lacks something the builder needs
 
 examples:
