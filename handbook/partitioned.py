@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from .html import Numbering, Project, render_chapters, render_html
+from .html import Numbering, Project, RenderedChapter, render_html
 from .model import Edition, Handbook
 from .pdf import ProjectFetcher, RenderedPdf, collect_warnings, tagging_finisher
 
@@ -46,10 +46,11 @@ class PartitionedLayout:
     font_config: FontConfiguration = field(default_factory=FontConfiguration)
     laid_out: list[str] = field(default_factory=list)  # parts laid out by the last render, for the summary
 
-    def render(self, handbook: Handbook, base_url: str, allowed_roots, link_titles: dict[str, str]) -> RenderedPdf:
+    def render(self, handbook: Handbook, chapters: list[RenderedChapter], base_url: str, allowed_roots,
+               link_titles: dict[str, str]) -> RenderedPdf:
+        """Lay out what changed and write the PDF; `chapters` are the chapters rendered for this edition."""
         names = [FRONT, *(chapter.id for chapter in handbook.chapters)]
         self.parts = {name: part for name, part in self.parts.items() if name in names}
-        chapters = render_chapters(handbook, self.project, self.edition)
         fetcher = ProjectFetcher(allowed_roots)
         options = self.edition.pdf_options
         self.laid_out = []

@@ -24,7 +24,7 @@ from . import freshness
 from .errors import BuildError, ContentError, Problem, did_you_mean
 
 if TYPE_CHECKING:
-    from .model import Edition, Handbook
+    from .model import Chapter, Edition, Handbook
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EDITIONS_FILE = Path("styles") / "editions.yml"
@@ -165,18 +165,23 @@ def job_fields(handbook: Handbook, project, options: BuildOptions, edition: Edit
     )
 
 
-def measure_quality(options: BuildOptions, handbook: Handbook) -> ReportSummary:
-    """The content-quality report, as plain data. With `strict`, raises ContentError for any warning."""
+def measure_quality(options: BuildOptions, handbook: Handbook,
+                    chapter_html: Callable[[Chapter], str] | None = None) -> ReportSummary:
+    """The content-quality report, as plain data. With `strict`, raises ContentError for any warning.
+
+    `chapter_html` gives chapters already rendered; by default each is rendered here.
+    """
     from .html import Project, render_chapter, template_environment, template_errors
     from .readability import CachedScores
     from .report import quality_report, report_files, summary_lines
 
     project = Project(options.project_root)
-    environment = template_environment(project.templates_dir)
+    if chapter_html is None:
+        environment = template_environment(project.templates_dir)
+        chapter_html = lambda chapter: render_chapter(chapter, handbook, environment)  # noqa: E731
     scores = CachedScores(options.output_dir / SCORES_CACHE)
     with template_errors(project):
-        report = quality_report(handbook, lambda chapter: render_chapter(chapter, handbook, environment),
-                                options.today or datetime.date.today(), scores.score)
+        report = quality_report(handbook, chapter_html, options.today or datetime.date.today(), scores.score)
     scores.save()
     problems = [Problem(warning.path, warning.line, 0, warning.message, "fix it, or build without --strict")
                 for warning in report.all_warnings]

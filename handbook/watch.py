@@ -32,14 +32,19 @@ class WarmSession:
     def rebuild(self) -> tuple[list[BuildResult], ReportSummary, list[str]]:
         """Build the chosen editions. Returns the results, the report, and the parts laid out again."""
         from .content import load_editions, load_handbook
+        from .html import render_chapters
         from .output import write_atomically
         from .partitioned import PartitionedLayout
 
         catalogue = load_editions(self.project.root / EDITIONS_FILE, self.project.root)
         handbook = load_handbook(self.options.content_dir, catalogue)
-        summary = measure_quality(self.options, handbook)  # with --strict, a warning stops here
+        groups = layout_groups(self.options, handbook, catalogue)
+        # Each chapter is rendered to HTML once per edition and serves the report and the layout alike.
+        chapters = {name: render_chapters(handbook, self.project, edition) for name, edition, _ in groups}
+        first = {item.chapter.id: item.html for item in chapters[groups[0][0]]}
+        summary = measure_quality(self.options, handbook, lambda chapter: first[chapter.id])  # --strict stops here
         results, laid_out = [], []
-        for name, edition, outputs in layout_groups(self.options, handbook, catalogue):
+        for name, edition, outputs in groups:
             started = time.perf_counter()
             key = (name, edition.model_dump_json())  # an edited editions.yml starts that layout afresh
             if key not in self.layouts:
@@ -47,7 +52,8 @@ class WarmSession:
             layout = self.layouts[key]
             fields = job_fields(handbook, self.project, self.options, edition, outputs)
             with refused_urls_as_content_errors(self.options.content_dir):
-                rendered = layout.render(handbook, fields["base_url"], fields["allowed_roots"], fields["link_titles"])
+                rendered = layout.render(handbook, chapters[name], fields["base_url"], fields["allowed_roots"],
+                                         fields["link_titles"])
             laid_out += [f"{name}: {part}" for part in layout.laid_out]
             results += write_outputs(outputs, rendered, handbook.metadata.title, started)
         for file_name, data in summary.files.items():
